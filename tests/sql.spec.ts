@@ -1,0 +1,58 @@
+import { strict as assert } from "assert";
+import { escapeMyGrantDatabase, mySetupStatements, postgresSetupStatements, quoteMyIdent, quoteMyString, quotePgIdent } from "../components/sql";
+
+describe("sql", () => {
+  describe("quoting", () => {
+    it("doubles double quotes in PostgreSQL identifiers", () => {
+      assert.equal(quotePgIdent('we"ird'), '"we""ird"');
+    });
+    it("doubles backticks in MySQL identifiers", () => {
+      assert.equal(quoteMyIdent("we`ird"), "`we``ird`");
+    });
+    it("doubles quotes in MySQL strings and refuses backslashes", () => {
+      assert.equal(quoteMyString("o'brien"), "'o''brien'");
+      assert.throws(() => quoteMyString("a\\b"), { message: 'Value "a\\b" contains a backslash, which cannot be quoted the same way in every SQL mode.' });
+    });
+    it("escapes grant wildcards in database names", () => {
+      assert.equal(escapeMyGrantDatabase("my_db%1"), "my\\_db\\%1");
+    });
+  });
+
+  describe("postgresSetupStatements", () => {
+    it("creates a login role with rds_iam and read access per schema", () => {
+      assert.deepEqual(postgresSetupStatements({ username: "cp", database: "app", schemas: ["public", "Sales"], tableOwner: "owner", cdc: false }), [
+        '-- connect to database "app"',
+        'CREATE ROLE "cp" WITH LOGIN;',
+        'GRANT rds_iam TO "cp";',
+        'GRANT USAGE ON SCHEMA "public" TO "cp";',
+        'GRANT SELECT ON ALL TABLES IN SCHEMA "public" TO "cp";',
+        'ALTER DEFAULT PRIVILEGES FOR ROLE "owner" IN SCHEMA "public" GRANT SELECT ON TABLES TO "cp";',
+        'GRANT USAGE ON SCHEMA "Sales" TO "cp";',
+        'GRANT SELECT ON ALL TABLES IN SCHEMA "Sales" TO "cp";',
+        'ALTER DEFAULT PRIVILEGES FOR ROLE "owner" IN SCHEMA "Sales" GRANT SELECT ON TABLES TO "cp";',
+      ]);
+    });
+    it("adds rds_replication and the publication for CDC", () => {
+      const s = postgresSetupStatements({ username: "cp", database: "app", schemas: ["public"], cdc: true, publicationName: "clickpipes_pub" });
+      assert.equal(s[3], 'GRANT rds_replication TO "cp";');
+      assert.equal(s[s.length - 1], 'CREATE PUBLICATION "clickpipes_pub" FOR ALL TABLES;');
+    });
+  });
+
+  describe("mySetupStatements", () => {
+    it("uses MySQL's IDENTIFIED WITH syntax and REQUIRE SSL", () => {
+      assert.deepEqual(mySetupStatements({ flavor: "mysql", username: "cp", databases: ["shop", "a_b"], cdc: true }), [
+        "CREATE USER 'cp'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL;",
+        "GRANT SELECT ON `shop`.* TO 'cp'@'%';",
+        "GRANT SELECT ON `a\\_b`.* TO 'cp'@'%';",
+        "GRANT REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO 'cp'@'%';",
+      ]);
+    });
+    it("uses MariaDB's IDENTIFIED VIA syntax", () => {
+      assert.deepEqual(mySetupStatements({ flavor: "mariadb", username: "cp", databases: ["we`ird"], cdc: false }), [
+        "CREATE USER 'cp'@'%' IDENTIFIED VIA AWSAuthenticationPlugin USING 'RDS' REQUIRE SSL;",
+        "GRANT SELECT ON `we``ird`.* TO 'cp'@'%';",
+      ]);
+    });
+  });
+});
