@@ -1,0 +1,404 @@
+/**
+ * Turns on IAM database authentication on an existing RDS instance or Aurora cluster (applied
+ * immediately, no downtime), and on delete turns it back off only if this resource turned it on.
+ *
+ * A Pulumi dynamic resource: its provider object is serialized into the state, so it only
+ * references functions of this module and loads `@aws-sdk/client-rds` lazily inside the methods.
+ * It gets no settings from the `aws` provider: the region is an input (read from the target's
+ * ARN) and credentials come from the AWS SDK v3 default chain.
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.Enabling.html
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { RDSClient } from "@aws-sdk/client-rds";
+
+/** Target kinds: an RDS DB instance or a DB (Aurora) cluster. */
+export const TARGET_KINDS = ["instance", "cluster"] as const;
+export type IamAuthTargetKind = (typeof TARGET_KINDS)[number];
+/** `enable` turns IAM auth on when it is off; `verify` never modifies and fails when it is off. */
+export const IAM_AUTH_MODES = ["enable", "verify"] as const;
+export type IamAuthMode = (typeof IAM_AUTH_MODES)[number];
+
+/** How long to wait for the flag to show the wanted value with the status `available`. */
+export const DEFAULT_TIMEOUT_MINUTES = 30;
+/** Delays between Describe polls: short at first, then the last value repeats (every 15 s). */
+export const POLL_INTERVALS_MS: readonly number[] = [5_000, 10_000, 15_000];
+/** Retries of throttled or busy-database calls: exponential from 1 s, capped at 30 s, 8 attempts (91 s). */
+export const RETRY_BASE_DELAY_MS = 1_000;
+export const RETRY_MAX_DELAY_MS = 30_000;
+export const RETRY_MAX_ATTEMPTS = 8;
+
+/** @internal Error codes (modeled exception names and wire codes) retried or mapped to clear messages. */
+export const THROTTLING_CODES: readonly string[] = ["Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException"];
+/** @internal */
+export const BUSY_CODES: readonly string[] = ["InvalidDBInstanceState", "InvalidDBInstanceStateFault", "InvalidDBClusterStateFault"];
+/** @internal */
+export const NOT_FOUND_CODES: readonly string[] = ["DBInstanceNotFound", "DBInstanceNotFoundFault", "DBClusterNotFound", "DBClusterNotFoundFault"];
+/** @internal */
+export const UNSUPPORTED_CODES: readonly string[] = ["InvalidParameterCombination", "InvalidParameterValue"];
+
+/** The database whose flag is read or changed. */
+export interface IamAuthTarget {
+  kind: IamAuthTargetKind;
+  identifier: string;
+  region: string;
+}
+
+/** What a Describe call shows. */
+export interface IamAuthState {
+  status: string;
+  enabled: boolean;
+  engine: string;
+  engineVersion: string;
+  /** Set on an Aurora member instance. */
+  clusterIdentifier?: string;
+}
+
+/** Injected time, so tests never sleep. */
+export interface Clock {
+  sleep(ms: number): Promise<void>;
+  now(): number;
+}
+
+/** Options of the waiting calls. */
+export interface WaitOptions {
+  /** @default DEFAULT_TIMEOUT_MINUTES */
+  timeoutMinutes?: number;
+  /** @default real time */
+  clock?: Clock;
+}
+
+/** The outcome of create: what the resource found and whether it changed the database. */
+export interface IamAuthResult {
+  previouslyEnabled: boolean;
+  changedByThis: boolean;
+  iamDatabaseAuthenticationEnabled: boolean;
+}
+
+/** Thrown when the target does not exist, so that delete and refresh can tell it apart. */
+export class IamAuthTargetNotFoundError extends Error {}
+
+/** @internal */
+export const realClock: Clock = {
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  now: () => Date.now(),
+};
+
+const describeLabel = (t: IamAuthTarget): string => `DB ${t.kind} "${t.identifier}"`;
+const identifierArg = (t: IamAuthTarget): string => (t.kind === "cluster" ? "dbClusterIdentifier" : "dbInstanceIdentifier");
+
+/** @internal The error's code: the modeled exception name or the wire `Code`. */
+export function errorCodes(err: unknown): string[] {
+  if (typeof err !== "object" || err === null) return [];
+  const { name, Code } = err as { name?: unknown; Code?: unknown };
+  return [name, Code].filter((c): c is string => typeof c === "string");
+}
+
+const hasCode = (err: unknown, codes: readonly string[]): boolean => errorCodes(err).some((c) => codes.includes(c));
+const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** @internal Delay before retry number `attempt` (1-based): 1 s, 2 s, 4 s, … capped at 30 s. */
+export function backoffMs(attempt: number): number {
+  return Math.min(RETRY_BASE_DELAY_MS * 2 ** (attempt - 1), RETRY_MAX_DELAY_MS);
+}
+
+/** @internal Runs `call`, retrying the errors whose code is in `retryable` with capped exponential backoff. */
+export async function withRetries<T>(call: () => Promise<T>, retryable: readonly string[], what: string, clock: Clock): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!hasCode(err, retryable)) throw err;
+      if (attempt >= RETRY_MAX_ATTEMPTS) {
+        throw new Error(
+          `${what} still failed with \`${errorCodes(err)[0]}\` after ${attempt} attempts ("${errorMessage(err)}"): wait until the database is \`available\` and run the Pulumi command again.`,
+        );
+      }
+      await clock.sleep(backoffMs(attempt));
+    }
+  }
+}
+
+/** @internal */
+export function notFoundMessage(t: IamAuthTarget): string {
+  return `${describeLabel(t)} was not found in region "${t.region}": check \`${identifierArg(t)}\` and that your AWS credentials are for the account that owns it.`;
+}
+
+/**
+ * Reads the IAM auth flag and status of the target (retrying throttling).
+ * @throws IamAuthTargetNotFoundError when the target does not exist.
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBInstances.html
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBClusters.html
+ */
+export async function describeIamAuth(client: RDSClient, target: IamAuthTarget, clock: Clock = realClock): Promise<IamAuthState> {
+  const sdk = await import("@aws-sdk/client-rds");
+  const what = `\`Describe\` of ${describeLabel(target)}`;
+  try {
+    if (target.kind === "cluster") {
+      const out = await withRetries(() => client.send(new sdk.DescribeDBClustersCommand({ DBClusterIdentifier: target.identifier })), THROTTLING_CODES, what, clock);
+      const c = out.DBClusters?.[0];
+      if (c) return { status: c.Status ?? "", enabled: c.IAMDatabaseAuthenticationEnabled === true, engine: c.Engine ?? "", engineVersion: c.EngineVersion ?? "" };
+    } else {
+      const out = await withRetries(() => client.send(new sdk.DescribeDBInstancesCommand({ DBInstanceIdentifier: target.identifier })), THROTTLING_CODES, what, clock);
+      const i = out.DBInstances?.[0];
+      if (i) {
+        const state = { status: i.DBInstanceStatus ?? "", enabled: i.IAMDatabaseAuthenticationEnabled === true, engine: i.Engine ?? "", engineVersion: i.EngineVersion ?? "" };
+        return i.DBClusterIdentifier ? { ...state, clusterIdentifier: i.DBClusterIdentifier } : state;
+      }
+    }
+  } catch (err) {
+    if (hasCode(err, NOT_FOUND_CODES)) throw new IamAuthTargetNotFoundError(notFoundMessage(target));
+    throw err;
+  }
+  throw new IamAuthTargetNotFoundError(notFoundMessage(target));
+}
+
+/**
+ * Sends ModifyDBInstance/ModifyDBCluster with `EnableIAMDatabaseAuthentication` and
+ * `ApplyImmediately: true` (retrying throttling and a busy database).
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBCluster.html
+ */
+export async function modifyIamAuth(client: RDSClient, target: IamAuthTarget, enabled: boolean, seen: IamAuthState, clock: Clock = realClock): Promise<void> {
+  const sdk = await import("@aws-sdk/client-rds");
+  const common = { EnableIAMDatabaseAuthentication: enabled, ApplyImmediately: true };
+  const what = `\`Modify\` of ${describeLabel(target)}`;
+  try {
+    await withRetries(
+      () =>
+        target.kind === "cluster"
+          ? client.send(new sdk.ModifyDBClusterCommand({ DBClusterIdentifier: target.identifier, ...common }))
+          : client.send(new sdk.ModifyDBInstanceCommand({ DBInstanceIdentifier: target.identifier, ...common })),
+      [...THROTTLING_CODES, ...BUSY_CODES],
+      what,
+      clock,
+    );
+  } catch (err) {
+    if (hasCode(err, NOT_FOUND_CODES)) throw new IamAuthTargetNotFoundError(notFoundMessage(target));
+    // Only when RDS's message is about IAM: these codes also cover unrelated bad parameters.
+    if (hasCode(err, UNSUPPORTED_CODES) && /\bIAM\b/i.test(errorMessage(err))) {
+      throw new Error(
+        `IAM database authentication is not supported for the engine or version of ${describeLabel(target)} (\`${seen.engine}\` "${seen.engineVersion}"; RDS said "${errorMessage(err)}"): use an engine version that supports it or set up access without IAM.`,
+      );
+    }
+    throw err;
+  }
+}
+
+/** Polls Describe until the flag equals `enabled` and the status is `available` (the stock waiter checks status only). */
+export async function waitForIamAuth(client: RDSClient, target: IamAuthTarget, enabled: boolean, opts: WaitOptions = {}): Promise<IamAuthState> {
+  const clock = opts.clock ?? realClock;
+  const timeoutMinutes = opts.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES;
+  const start = clock.now();
+  for (let poll = 0; ; poll++) {
+    const state = await describeIamAuth(client, target, clock);
+    if (state.enabled === enabled && state.status === "available") return state;
+    if (clock.now() - start >= timeoutMinutes * 60_000) {
+      throw new Error(
+        `Timed out after ${timeoutMinutes} minutes waiting for IAM auth to turn ${enabled ? "on" : "off"} on ${describeLabel(target)}: it is still \`${state.status}\` with the flag \`${state.enabled}\`; the modification may still complete, so check the RDS console and re-run ${enabled ? "`pulumi up`" : "the Pulumi command"}.`,
+      );
+    }
+    await clock.sleep(POLL_INTERVALS_MS[Math.min(poll, POLL_INTERVALS_MS.length - 1)]);
+  }
+}
+
+/** @internal IAM auth on Aurora is a cluster setting: refuse a member instance. */
+export function refuseAuroraMember(target: IamAuthTarget, state: IamAuthState): void {
+  if (state.clusterIdentifier !== undefined) {
+    throw new Error(
+      `DB instance "${target.identifier}" is a member of Aurora cluster "${state.clusterIdentifier}", where IAM authentication is a cluster setting: pass the cluster as \`dbClusterIdentifier\` instead.`,
+    );
+  }
+}
+
+/** Turns IAM auth on (apply immediately) when it is off, and waits until it shows on and `available`. */
+export async function ensureIamAuthEnabled(client: RDSClient, target: IamAuthTarget, opts: WaitOptions = {}): Promise<IamAuthResult> {
+  const state = await describeIamAuth(client, target, opts.clock);
+  refuseAuroraMember(target, state);
+  if (state.enabled) return { previouslyEnabled: true, changedByThis: false, iamDatabaseAuthenticationEnabled: true };
+  await modifyIamAuth(client, target, true, state, opts.clock);
+  await waitForIamAuth(client, target, true, opts);
+  return { previouslyEnabled: false, changedByThis: true, iamDatabaseAuthenticationEnabled: true };
+}
+
+/** Checks that IAM auth is on without modifying anything. */
+export async function verifyIamAuth(client: RDSClient, target: IamAuthTarget, clock: Clock = realClock): Promise<IamAuthResult> {
+  const state = await describeIamAuth(client, target, clock);
+  refuseAuroraMember(target, state);
+  if (!state.enabled) {
+    throw new Error(
+      `IAM database authentication is off on ${describeLabel(target)}: set \`enableIamAuth: true\` to let this component turn it on, or enable it yourself (Modify, "Password and IAM database authentication", apply immediately).`,
+    );
+  }
+  return { previouslyEnabled: true, changedByThis: false, iamDatabaseAuthenticationEnabled: true };
+}
+
+/** @internal Delete restores the flag only when this resource turned it on and the user did not opt out. */
+export function shouldRestore(props: { changedByThis?: boolean; restoreOnDelete?: boolean }): boolean {
+  return props.changedByThis === true && props.restoreOnDelete !== false;
+}
+
+/** Turns IAM auth back off when `shouldRestore`; a database that is gone or already off is left alone. Returns whether it modified. */
+export async function restoreIamAuth(client: RDSClient, target: IamAuthTarget, props: { changedByThis?: boolean; restoreOnDelete?: boolean }, opts: WaitOptions = {}): Promise<boolean> {
+  if (!shouldRestore(props)) return false;
+  try {
+    const state = await describeIamAuth(client, target, opts.clock);
+    if (!state.enabled) return false;
+    await modifyIamAuth(client, target, false, state, opts.clock);
+    await waitForIamAuth(client, target, false, opts);
+    return true;
+  } catch (err) {
+    if (err instanceof IamAuthTargetNotFoundError) return false;
+    throw err;
+  }
+}
+
+/** The dynamic resource's inputs, as the provider sees them. */
+export interface IamAuthInputs {
+  targetKind: IamAuthTargetKind;
+  identifier: string;
+  region: string;
+  mode: IamAuthMode;
+  restoreOnDelete: boolean;
+  timeoutMinutes: number;
+  /** Always true: the setting this resource wants, so that a preview shows it. */
+  enabledSetting: true;
+}
+/** The dynamic resource's state. */
+export type IamAuthOutputs = IamAuthInputs & IamAuthResult;
+
+/** @internal */
+export const targetOf = (p: IamAuthInputs): IamAuthTarget => ({ kind: p.targetKind, identifier: p.identifier, region: p.region });
+
+/**
+ * @internal A different database (identifier compared case-insensitively, as RDS does) replaces
+ * the resource; create-before-delete is safe because the old and new databases differ. A mode
+ * change is an in-place update: a replace on the same database would let the old resource's
+ * delete turn IAM auth off under the new one (or off then on with deleteBeforeReplace).
+ */
+export function diffIamAuth(olds: IamAuthOutputs, news: IamAuthInputs): pulumi.dynamic.DiffResult {
+  const replaces = (["targetKind", "region", "identifier"] as const).filter((k) => String(olds[k]).toLowerCase() !== String(news[k]).toLowerCase());
+  const updates = (["identifier", "mode", "restoreOnDelete", "timeoutMinutes"] as const).filter((k) => olds[k] !== news[k]);
+  // A refresh that saw the flag off makes the next `up` re-run the mode's check (see `update`).
+  const drifted = olds.iamDatabaseAuthenticationEnabled === false;
+  return { changes: replaces.length > 0 || updates.length > 0 || drifted, replaces, deleteBeforeReplace: false };
+}
+
+/** @internal */
+export async function rdsClient(region: string): Promise<RDSClient> {
+  const sdk = await import("@aws-sdk/client-rds");
+  return new sdk.RDSClient({ region });
+}
+
+/** @internal The dynamic provider: only references this module's functions (see the module comment). */
+export const iamAuthProvider: pulumi.dynamic.ResourceProvider<IamAuthInputs, IamAuthOutputs> = {
+  async create(inputs) {
+    const client = await rdsClient(inputs.region);
+    const result =
+      inputs.mode === "verify"
+        ? await verifyIamAuth(client, targetOf(inputs))
+        : await ensureIamAuthEnabled(client, targetOf(inputs), { timeoutMinutes: inputs.timeoutMinutes });
+    return { id: `${inputs.region}/${inputs.targetKind}/${inputs.identifier}`, outs: { ...inputs, ...result } };
+  },
+  diff: async (_id, olds, news) => diffIamAuth(olds, news),
+  async update(_id, olds, news) {
+    const carried = { previouslyEnabled: olds.previouslyEnabled, changedByThis: olds.changedByThis, iamDatabaseAuthenticationEnabled: olds.iamDatabaseAuthenticationEnabled };
+    if (olds.mode === news.mode && olds.iamDatabaseAuthenticationEnabled !== false) return { outs: { ...news, ...carried } };
+    const client = await rdsClient(news.region);
+    const result =
+      news.mode === "verify"
+        ? await verifyIamAuth(client, targetOf(news))
+        : await ensureIamAuthEnabled(client, targetOf(news), { timeoutMinutes: news.timeoutMinutes });
+    return { outs: { ...news, ...carried, changedByThis: olds.changedByThis || result.changedByThis, iamDatabaseAuthenticationEnabled: true } };
+  },
+  async read(id, props) {
+    if (!props) return { id };
+    try {
+      const state = await describeIamAuth(await rdsClient(props.region), targetOf(props));
+      return { id, props: { ...props, iamDatabaseAuthenticationEnabled: state.enabled } };
+    } catch (err) {
+      if (err instanceof IamAuthTargetNotFoundError) return { id: "" };
+      throw err;
+    }
+  },
+  async delete(_id, props) {
+    if (!shouldRestore(props)) return;
+    await restoreIamAuth(await rdsClient(props.region), targetOf(props), props, { timeoutMinutes: props.timeoutMinutes });
+  },
+};
+
+/** Arguments of {@link IamAuthEnablement}. */
+export interface IamAuthEnablementArgs {
+  /**
+   * `instance` uses ModifyDBInstance/DescribeDBInstances, `cluster` ModifyDBCluster/DescribeDBClusters.
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/UsingWithRDS.IAMDBAuth.Enabling.html
+   */
+  readonly targetKind: IamAuthTargetKind;
+  /**
+   * The DBInstanceIdentifier or DBClusterIdentifier.
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html
+   */
+  readonly identifier: pulumi.Input<string>;
+  /**
+   * Region of the database, read from its ARN (dynamic providers do not see the `aws` provider's region).
+   * @see https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/setting-region.html
+   */
+  readonly region: pulumi.Input<string>;
+  /**
+   * `enable`: turn IAM auth on (applied immediately, no downtime) if it is off. `verify`: never modify; fail if it is off.
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.Enabling.html
+   */
+  readonly mode: IamAuthMode;
+  /**
+   * On delete, turn IAM auth back off, but only if this resource turned it on.
+   * @default true
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html
+   */
+  readonly restoreOnDelete?: pulumi.Input<boolean>;
+  /**
+   * Minutes to wait for the flag to show the wanted value and the status `available`.
+   * @default 30
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/accessing-monitoring.html
+   */
+  readonly timeoutMinutes?: pulumi.Input<number>;
+}
+
+/**
+ * Enables (or verifies) IAM database authentication on an existing RDS instance or Aurora cluster.
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.html
+ */
+export class IamAuthEnablement extends pulumi.dynamic.Resource {
+  /** The DBInstanceIdentifier or DBClusterIdentifier. */
+  declare readonly identifier: pulumi.Output<string>;
+  /** `instance` or `cluster`. */
+  declare readonly targetKind: pulumi.Output<string>;
+  /** Region of the database. */
+  declare readonly region: pulumi.Output<string>;
+  /** Whether IAM auth was already on before this resource was created. */
+  declare readonly previouslyEnabled: pulumi.Output<boolean>;
+  /** Whether this resource turned IAM auth on (and so may turn it off on delete). */
+  declare readonly changedByThis: pulumi.Output<boolean>;
+  /** The flag as last seen: true after create, refreshed by `pulumi refresh`. */
+  declare readonly iamDatabaseAuthenticationEnabled: pulumi.Output<boolean>;
+
+  constructor(name: string, args: IamAuthEnablementArgs, opts?: pulumi.CustomResourceOptions) {
+    if (!TARGET_KINDS.includes(args.targetKind)) {
+      throw new Error(`\`targetKind\` "${String(args.targetKind)}" is not one of ${TARGET_KINDS.map((k) => `"${k}"`).join(", ")}: pick one of them.`);
+    }
+    if (!IAM_AUTH_MODES.includes(args.mode)) {
+      throw new Error(`\`mode\` "${String(args.mode)}" is not one of ${IAM_AUTH_MODES.map((m) => `"${m}"`).join(", ")}: pick one of them.`);
+    }
+    const props = {
+      targetKind: args.targetKind,
+      identifier: args.identifier,
+      region: args.region,
+      mode: args.mode,
+      restoreOnDelete: pulumi.output(args.restoreOnDelete).apply((v) => v ?? true),
+      timeoutMinutes: pulumi.output(args.timeoutMinutes).apply((v) => v ?? DEFAULT_TIMEOUT_MINUTES),
+      enabledSetting: true,
+      previouslyEnabled: undefined,
+      changedByThis: undefined,
+      iamDatabaseAuthenticationEnabled: undefined,
+    };
+    super(iamAuthProvider, name, props, opts);
+  }
+}
