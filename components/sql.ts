@@ -29,11 +29,13 @@ export function quoteMyString(value: string): string {
 
 /**
  * A database name for the `db.*` level of a MySQL GRANT. `_` and `%` are wildcards there, so a
- * grant on `my_db` would also cover `myxdb`: escape them so the grant names exactly one database.
+ * grant on `my_db` would also cover `myxdb`: escape them (and the escape character itself) so the
+ * grant names exactly one database.
  * @see https://dev.mysql.com/doc/refman/8.0/en/grant.html#grant-quoting
  */
 export function escapeMyGrantDatabase(name: string): string {
-  return name.replace(/([_%])/g, "\\$1");
+  // The backslash is the escape character there too: a lone `\b` would grant on `b`.
+  return name.replace(/([\\_%])/g, "\\$1");
 }
 
 /** The account ClickPipes logs in as: any host, since IAM auth cannot use `localhost`. */

@@ -13,8 +13,9 @@ describe("sql", () => {
       assert.equal(quoteMyString("o'brien"), "'o''brien'");
       assert.throws(() => quoteMyString("a\\b"), { message: 'Value "a\\b" contains a backslash, which cannot be quoted the same way in every SQL mode.' });
     });
-    it("escapes grant wildcards in database names", () => {
+    it("escapes grant wildcards and the escape character in database names", () => {
       assert.equal(escapeMyGrantDatabase("my_db%1"), "my\\_db\\%1");
+      assert.equal(escapeMyGrantDatabase("zz\\b"), "zz\\\\b");
     });
   });
 
