@@ -1,0 +1,338 @@
+/**
+ * Turns `ClickPipesRdsIamAccessArgs` into checked, defaulted values before anything is
+ * registered. Everything that can be checked on plain values is checked here; what is only known
+ * at deploy time (Outputs, the lookup) is checked by `validateResolvedArgs` and `target.ts`.
+ */
+import * as aws from "@pulumi/aws";
+import * as mysql from "@pulumi/mysql";
+import * as postgresql from "@pulumi/postgresql";
+import * as pulumi from "@pulumi/pulumi";
+import { tryParseArn } from "./arn";
+import type { ClickPipesRdsIamAccessArgs } from "./clickPipesRdsIamAccess";
+import { DEFAULT_DB_USERNAME, DEFAULT_POSTGRES_DATABASE, DEFAULT_POSTGRES_SCHEMAS, Engine } from "./engines";
+import { TargetSpec } from "./target";
+import {
+  ArgType,
+  RoleOptionValues,
+  ValidationError,
+  isEventual,
+  kindOf,
+  named,
+  quoted,
+  show,
+  validateArgType,
+  validateBoundaryPartition,
+  validateClickhouseRoleArn,
+  validateDbUsername,
+  validateEngine,
+  validateMyDatabases,
+  validatePgDatabase,
+  validatePgIdentifier,
+  validateRdsIdentifier,
+  validateRoleOptions,
+  validateSamePartition,
+  validateSchemas,
+  validateTargetChoice,
+} from "./validation";
+
+/** Default wait for IAM auth to be applied, in minutes. */
+export const DEFAULT_IAM_AUTH_TIMEOUT_MINUTES = 30;
+/** Longest wait for IAM auth to be applied, in minutes (a day). */
+export const MAX_IAM_AUTH_TIMEOUT_MINUTES = 24 * 60;
+
+/**
+ * The runtime type of every argument, checked for JavaScript callers before anything else. The
+ * mapped type makes the compiler insist that a new argument is added here.
+ */
+export const ARG_TYPES: { readonly [K in keyof ClickPipesRdsIamAccessArgs]-?: ArgType } = {
+  clickhouseRoleArn: { type: "input-string" },
+  engine: { type: "own" },
+  dbInstanceIdentifier: { type: "input-string" },
+  dbClusterIdentifier: { type: "input-string" },
+  instance: { type: "own" },
+  cluster: { type: "own" },
+  dbUsername: { type: "string", example: DEFAULT_DB_USERNAME },
+  enableIamAuth: { type: "boolean" },
+  restoreIamAuthOnDelete: { type: "boolean" },
+  iamAuthTimeoutMinutes: { type: "number", example: DEFAULT_IAM_AUTH_TIMEOUT_MINUTES },
+  createDbUser: { type: "boolean" },
+  adminUsername: { type: "input-string" },
+  adminPassword: { type: "input-string", secret: true },
+  database: { type: "input-string" },
+  schemas: { type: "string-list", example: DEFAULT_POSTGRES_SCHEMAS },
+  tableOwner: { type: "input-string" },
+  databases: { type: "string-list", example: ["shop"] },
+  cdc: { type: "boolean" },
+  publicationName: { type: "string", example: "clickpipes" },
+  roleName: { type: "string", example: "clickpipes-orders" },
+  roleNamePrefix: { type: "string", example: "clickpipes-" },
+  rolePath: { type: "string", example: "/clickpipes/" },
+  permissionsBoundary: { type: "string", example: "arn:aws:iam::123456789012:policy/boundary" },
+  maxSessionDuration: { type: "number", example: 3600 },
+  tags: { type: "tags" },
+};
+
+/** The args after validation and defaults. */
+export interface NormalizedArgs {
+  engine: Engine;
+  target: TargetSpec;
+  /** As given: a plain value is already checked; an Output is checked by `validateResolvedArgs`. */
+  clickhouseRoleArn: pulumi.Input<string>;
+  dbUsername: string;
+  /** `enableIamAuth` as given or defaulted (true). */
+  enableIamAuth: boolean;
+  /** Whether this component turns IAM auth on itself: identifier targets with `enableIamAuth`. */
+  enablesIamAuth: boolean;
+  restoreIamAuthOnDelete: boolean;
+  iamAuthTimeoutMinutes: number;
+  createDbUser: boolean;
+  adminUsername?: pulumi.Input<string>;
+  /** Always a secret when set. */
+  adminPassword?: pulumi.Output<string>;
+  database: pulumi.Input<string>;
+  schemas: readonly string[];
+  tableOwner?: pulumi.Input<string>;
+  databases: readonly string[];
+  cdc: boolean;
+  publicationName?: string;
+  role: RoleOptionValues;
+  /** A `postgresql` provider from the resource options or the parent, if any. */
+  postgresProvider?: postgresql.Provider;
+  /** A `mysql` provider from the resource options or the parent, if any. */
+  mysqlProvider?: mysql.Provider;
+}
+
+const POSTGRES_ONLY = ["database", "schemas", "tableOwner", "publicationName"] as const;
+const MYSQL_ONLY = ["databases"] as const;
+
+function fail(message: string): never {
+  throw new ValidationError(message);
+}
+
+/** The message for a database user named like the admin. */
+function adminIsDbUserMessage(dbUsername: string): string {
+  return `\`dbUsername\` ${quoted(dbUsername)} is the admin user; IAM authentication would lock the admin out of password login, so choose another name.`;
+}
+
+/**
+ * Finds a provider of package `pkg` that children of the component would use: `provider`,
+ * `providers` (list or map), or one inherited from `parent`.
+ */
+export function findProvider<P extends pulumi.ProviderResource>(
+  pkg: string,
+  isInstance: (x: unknown) => x is P,
+  opts: pulumi.ComponentResourceOptions,
+): P | undefined {
+  if (isInstance(opts.provider)) return opts.provider;
+  const providers = opts.providers;
+  if (Array.isArray(providers)) {
+    const found = providers.find((p) => isInstance(p));
+    if (found !== undefined) return found as P;
+  } else if (providers !== undefined && isInstance(providers[pkg])) {
+    return providers[pkg] as P;
+  }
+  const inherited = opts.parent?.getProvider(`${pkg}:index:Provider`);
+  return isInstance(inherited) ? inherited : undefined;
+}
+
+/**
+ * The given arguments without `undefined` and `null` (JavaScript callers use both for "not
+ * set"), after checking that `args` is an object with known keys of the right types. The
+ * caller's object is not modified.
+ */
+export function presentArgs(args: unknown): ClickPipesRdsIamAccessArgs {
+  const required = "pass an object with at least `clickhouseRoleArn`, `engine` and a target";
+  if (args === undefined || args === null) fail(`No arguments are given; ${required}.`);
+  if (typeof args !== "object" || Array.isArray(args) || isEventual(args)) {
+    fail(`The arguments ${isEventual(args) ? "are" : `${show(args)} are`} ${kindOf(args)}, not an object; ${required}.`);
+  }
+  const known = Object.keys(ARG_TYPES);
+  const present: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(args)) {
+    if (!Object.hasOwn(ARG_TYPES, key)) {
+      const near = known.find((k) => k.toLowerCase() === key.toLowerCase());
+      fail(`\`${key}\` is not an argument of ClickPipesRdsIamAccess; ${near === undefined ? "remove it" : `use \`${near}\` (argument names are case-sensitive)`}.`);
+    }
+    if (value !== undefined && value !== null) present[key] = value;
+  }
+  for (const key of known as (keyof ClickPipesRdsIamAccessArgs)[]) {
+    if (Object.hasOwn(present, key)) validateArgType(key, present[key], ARG_TYPES[key]);
+  }
+  return present as unknown as ClickPipesRdsIamAccessArgs;
+}
+
+/** Validates `args` and fills in defaults. Throws `ValidationError`. */
+export function normalizeArgs(input: ClickPipesRdsIamAccessArgs, opts: pulumi.ComponentResourceOptions): NormalizedArgs {
+  const args = presentArgs(input);
+  validateEngine(args.engine);
+  const engine = args.engine;
+  if (args.clickhouseRoleArn === undefined) {
+    fail('`clickhouseRoleArn` is missing; copy "Service role ID (IAM)" from the ClickHouse service\'s Settings.');
+  }
+  if (typeof args.clickhouseRoleArn === "string") validateClickhouseRoleArn(args.clickhouseRoleArn);
+
+  const target = targetSpec(args);
+  if (engine === "mariadb" && (target.kind === "dbClusterIdentifier" || target.kind === "cluster")) {
+    fail('`engine` "mariadb" has no Aurora cluster; use `dbInstanceIdentifier` or `instance` for RDS for MariaDB.');
+  }
+
+  const dbUsername = args.dbUsername ?? DEFAULT_DB_USERNAME;
+  validateDbUsername(engine, dbUsername);
+  if (args.adminUsername === dbUsername) fail(adminIsDbUserMessage(dbUsername));
+
+  for (const key of engine === "postgres" ? MYSQL_ONLY : POSTGRES_ONLY) {
+    if (args[key] !== undefined) {
+      const uses = engine === "postgres" ? "PostgreSQL uses `database` and `schemas`" : "MySQL and MariaDB use `databases`";
+      fail(`${named(key, args[key])} does not apply to engine ${quoted(engine)}; remove it, since ${uses}.`);
+    }
+  }
+  const database = args.database ?? DEFAULT_POSTGRES_DATABASE;
+  const schemas = [...(args.schemas ?? DEFAULT_POSTGRES_SCHEMAS)];
+  const databases = [...(args.databases ?? [])];
+  if (engine === "postgres") {
+    if (typeof database === "string") validatePgDatabase(database);
+    validateSchemas(schemas);
+    if (typeof args.tableOwner === "string") validatePgIdentifier("tableOwner", args.tableOwner);
+  } else {
+    validateMyDatabases(engine, databases);
+  }
+
+  const cdc = args.cdc ?? false;
+  if (args.publicationName !== undefined) {
+    validatePgIdentifier("publicationName", args.publicationName);
+    if (!cdc) fail(`\`publicationName\` ${quoted(args.publicationName)} is set but \`cdc\` is false; set \`cdc: true\` or remove \`publicationName\`.`);
+  }
+
+  const role: RoleOptionValues = {
+    roleName: args.roleName,
+    roleNamePrefix: args.roleNamePrefix,
+    rolePath: args.rolePath,
+    maxSessionDuration: args.maxSessionDuration,
+    permissionsBoundary: args.permissionsBoundary,
+  };
+  validateRoleOptions(role);
+  if (role.permissionsBoundary !== undefined && typeof args.clickhouseRoleArn === "string") {
+    // Both plain: the role lives in the ClickHouse role's partition (checked against the database's at deploy time).
+    const partition = tryParseArn(args.clickhouseRoleArn)?.partition;
+    if (partition !== undefined) validateBoundaryPartition(role.permissionsBoundary, partition, "`clickhouseRoleArn`");
+  }
+
+  const timeout = args.iamAuthTimeoutMinutes ?? DEFAULT_IAM_AUTH_TIMEOUT_MINUTES;
+  if (!Number.isFinite(timeout) || timeout < 1 || timeout > MAX_IAM_AUTH_TIMEOUT_MINUTES) {
+    fail(`\`iamAuthTimeoutMinutes\` ${show(timeout)} is out of range; use a number of minutes from 1 to ${MAX_IAM_AUTH_TIMEOUT_MINUTES}.`);
+  }
+
+  const createDbUser = args.createDbUser ?? true;
+  const postgresProvider = findProvider("postgresql", (x): x is postgresql.Provider => postgresql.Provider.isInstance(x), opts);
+  const mysqlProvider = findProvider("mysql", (x): x is mysql.Provider => mysql.Provider.isInstance(x), opts);
+  const hasAdmin = args.adminUsername !== undefined && args.adminPassword !== undefined;
+  if ((args.adminUsername === undefined) !== (args.adminPassword === undefined)) {
+    const [given, missing] = args.adminUsername === undefined ? ["adminPassword", "adminUsername"] : ["adminUsername", "adminPassword"];
+    fail(`\`${given}\` is set without \`${missing}\`; set both, or neither and pass a provider.`);
+  }
+  if (createDbUser && !hasAdmin) {
+    if (engine === "mariadb") {
+      fail("`createDbUser` true needs `adminUsername` and `adminPassword` for MariaDB (a `mysql` provider cannot be used for MariaDB); set them, or set `createDbUser: false` and run `setupSql` by hand.");
+    }
+    const provider = engine === "postgres" ? postgresProvider : mysqlProvider;
+    if (provider === undefined) {
+      const pkg = engine === "postgres" ? "postgresql" : "mysql";
+      fail(`\`createDbUser\` true needs \`adminUsername\` and \`adminPassword\` or a \`${pkg}\` provider; set them, pass a provider in \`providers\`, or set \`createDbUser: false\` and run \`setupSql\` by hand.`);
+    }
+  }
+
+  const enableIamAuth = args.enableIamAuth ?? true;
+  const identifierTarget = target.kind === "dbInstanceIdentifier" || target.kind === "dbClusterIdentifier";
+  return {
+    engine,
+    target,
+    clickhouseRoleArn: args.clickhouseRoleArn,
+    dbUsername,
+    enableIamAuth,
+    enablesIamAuth: identifierTarget && enableIamAuth,
+    restoreIamAuthOnDelete: args.restoreIamAuthOnDelete ?? true,
+    iamAuthTimeoutMinutes: timeout,
+    createDbUser,
+    adminUsername: args.adminUsername,
+    adminPassword: args.adminPassword === undefined ? undefined : pulumi.secret(args.adminPassword),
+    database,
+    schemas,
+    // Future tables created by the admin become readable unless another owner is named.
+    tableOwner: args.tableOwner ?? args.adminUsername,
+    databases,
+    cdc,
+    publicationName: args.publicationName,
+    role,
+    // A provider given by the caller wins over admin credentials only when no credentials are set.
+    postgresProvider: hasAdmin ? undefined : postgresProvider,
+    mysqlProvider: hasAdmin ? undefined : mysqlProvider,
+  };
+}
+
+function targetSpec(args: ClickPipesRdsIamAccessArgs): TargetSpec {
+  const which = validateTargetChoice(args);
+  switch (which) {
+    case "dbInstanceIdentifier":
+    case "dbClusterIdentifier": {
+      const identifier = args[which] as pulumi.Input<string>;
+      if (typeof identifier === "string") validateRdsIdentifier(which, identifier);
+      return { kind: which, identifier };
+    }
+    case "instance":
+      if (!aws.rds.Instance.isInstance(args.instance)) {
+        fail(`${named("instance", args.instance)} is ${kindOf(args.instance)}, not an aws.rds.Instance; pass the resource, or give an existing instance's identifier as \`dbInstanceIdentifier\`.`);
+      }
+      return { kind: "instance", resource: args.instance };
+    case "cluster":
+      if (!aws.rds.Cluster.isInstance(args.cluster)) {
+        fail(`${named("cluster", args.cluster)} is ${kindOf(args.cluster)}, not an aws.rds.Cluster; pass the resource, or give an existing cluster's identifier as \`dbClusterIdentifier\`.`);
+      }
+      return { kind: "cluster", resource: args.cluster };
+    default: {
+      const unreachable: never = which;
+      throw new Error(`Unknown target ${String(unreachable)}.`);
+    }
+  }
+}
+
+/** The arguments that may be Outputs and are checked once resolved. */
+export interface ResolvedArgs {
+  clickhouseRoleArn: unknown;
+  database: unknown;
+  tableOwner: unknown;
+  adminUsername: unknown;
+}
+
+/** The Inputs `validateResolvedArgs` checks, for the component to resolve (`pulumi.output(resolvableArgs(a))`). */
+export function resolvableArgs(a: NormalizedArgs): {
+  clickhouseRoleArn: pulumi.Input<string>;
+  database: pulumi.Input<string>;
+  tableOwner: pulumi.Input<string> | undefined;
+  adminUsername: pulumi.Input<string> | undefined;
+} {
+  return { clickhouseRoleArn: a.clickhouseRoleArn, database: a.database, tableOwner: a.tableOwner, adminUsername: a.adminUsername };
+}
+
+/**
+ * The checks `normalizeArgs` cannot make on Outputs, made on their resolved values with the
+ * target's partition. The component makes them in the same `apply` as the target checks, which
+ * every child depends on, so that no child is created from a value that fails them.
+ * Throws `ValidationError`.
+ */
+export function validateResolvedArgs(a: NormalizedArgs, r: ResolvedArgs, databasePartition: string): void {
+  validateClickhouseRoleArn(r.clickhouseRoleArn);
+  validateSamePartition(r.clickhouseRoleArn, databasePartition);
+  if (a.role.permissionsBoundary !== undefined) validateBoundaryPartition(a.role.permissionsBoundary, databasePartition, "the database");
+  if (a.engine === "postgres") {
+    validateArgType("database", r.database, ARG_TYPES.database);
+    validatePgDatabase(r.database as string);
+    if (r.tableOwner !== undefined) {
+      validateArgType("tableOwner", r.tableOwner, ARG_TYPES.tableOwner);
+      validatePgIdentifier("tableOwner", r.tableOwner as string);
+    }
+  }
+  if (r.adminUsername !== undefined) {
+    validateArgType("adminUsername", r.adminUsername, ARG_TYPES.adminUsername);
+    if (r.adminUsername === a.dbUsername) fail(adminIsDbUserMessage(a.dbUsername));
+  }
+}

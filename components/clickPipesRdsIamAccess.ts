@@ -1,0 +1,348 @@
+/**
+ * `ClickPipesRdsIamAccess`: gives ClickHouse ClickPipes IAM-role access to an RDS instance or
+ * Aurora cluster, in the order the ClickHouse guide "AWS IAM DB authentication (RDS/Aurora)"
+ * describes: IAM auth on, resource ID, database user, IAM role, role ARN out.
+ */
+import * as aws from "@pulumi/aws";
+import * as mysql from "@pulumi/mysql";
+import * as postgresql from "@pulumi/postgresql";
+import * as pulumi from "@pulumi/pulumi";
+import { dbUserArn as buildDbUserArn } from "./arn";
+import { ClickPipeSource, clickPipeSource, setupSql } from "./clickpipe";
+import { Engine, PipeMode, pipeModes } from "./engines";
+import { IamAuthEnablement } from "./iamAuth";
+import { MariaDbIamUser } from "./mariadbUser";
+import { createMySqlIamUser } from "./mysqlUser";
+import { createPostgresIamUser } from "./postgresUser";
+import { createClickPipesRole } from "./role";
+import { TargetInfo, checkTarget, resolveTarget } from "./target";
+import { NormalizedArgs, normalizeArgs } from "./args";
+import { ValidationError, validateClickhouseRoleArn, validateSamePartition } from "./validation";
+
+/** The component's type token. */
+export const CLICKPIPES_RDS_IAM_ACCESS_TYPE = "clickpipes-rds-iam:index:ClickPipesRdsIamAccess";
+
+/**
+ * Arguments for {@link ClickPipesRdsIamAccess}. Give exactly one target: `dbInstanceIdentifier`,
+ * `dbClusterIdentifier`, `instance` or `cluster`.
+ */
+export interface ClickPipesRdsIamAccessArgs {
+  /**
+   * ARN of the ClickHouse service's IAM role: ClickHouse Cloud console, service, Settings,
+   * "Network security information", "Service role ID (IAM)". Only this role may assume the role created here.
+   * @see https://clickhouse.com/docs/integrations/clickpipes/aws-iam-db-auth
+   */
+  readonly clickhouseRoleArn: pulumi.Input<string>;
+  /** Database engine of the target. A plain value: it decides which resources exist. */
+  readonly engine: Engine;
+  /** An existing RDS DB instance, looked up by identifier (one `getInstance` call). */
+  readonly dbInstanceIdentifier?: pulumi.Input<string>;
+  /** An existing Aurora DB cluster, looked up by identifier (one `getCluster` call). */
+  readonly dbClusterIdentifier?: pulumi.Input<string>;
+  /** An RDS instance managed in the same program; it must have `iamDatabaseAuthenticationEnabled: true`. */
+  readonly instance?: aws.rds.Instance;
+  /** An Aurora cluster managed in the same program; it must have `iamDatabaseAuthenticationEnabled: true`. */
+  readonly cluster?: aws.rds.Cluster;
+  /**
+   * Name of the IAM-authenticated database user. Case-sensitive: the IAM token names it exactly.
+   * @default "clickpipes_iam_user"
+   */
+  readonly dbUsername?: string;
+  /**
+   * Turn on "Password and IAM database authentication" (applied immediately, no downtime) on an
+   * identifier target, and turn it back off on destroy if this component turned it on. When
+   * false, the component only checks that it is on. Managed targets are never modified.
+   * @default true
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.Enabling.html
+   */
+  readonly enableIamAuth?: boolean;
+  /**
+   * On destroy, turn IAM database authentication back off when this component turned it on.
+   * @default true
+   */
+  readonly restoreIamAuthOnDelete?: boolean;
+  /**
+   * How long to wait for IAM database authentication to be applied.
+   * @default 30
+   */
+  readonly iamAuthTimeoutMinutes?: number;
+  /**
+   * Create the database user and its grants. Set false when the machine running Pulumi cannot
+   * reach the database; then run the `setupSql` output by hand.
+   * @default true
+   */
+  readonly createDbUser?: boolean;
+  /**
+   * Admin (master) user name for creating the database user, unless a `postgresql` or `mysql`
+   * provider is passed in the resource options (`providers`). MariaDB always needs it.
+   */
+  readonly adminUsername?: pulumi.Input<string>;
+  /** Admin password; kept secret everywhere. */
+  readonly adminPassword?: pulumi.Input<string>;
+  /**
+   * PostgreSQL: the database ClickPipes reads.
+   * @default "postgres"
+   */
+  readonly database?: pulumi.Input<string>;
+  /**
+   * PostgreSQL: schemas in `database` ClickPipes reads (USAGE, SELECT on all tables, and SELECT on future tables).
+   * @default ["public"]
+   */
+  readonly schemas?: string[];
+  /**
+   * PostgreSQL: the role that creates tables in `schemas`; its future tables become readable
+   * (`ALTER DEFAULT PRIVILEGES FOR ROLE`).
+   * @default `adminUsername`
+   */
+  readonly tableOwner?: pulumi.Input<string>;
+  /** MySQL/MariaDB: databases ClickPipes reads (SELECT on each). */
+  readonly databases?: string[];
+  /**
+   * Set up for CDC as well as Initial Load Only: replication grants (`rds_replication`;
+   * `REPLICATION CLIENT, REPLICATION SLAVE`). The parameter-group settings are yours to set (README).
+   * @default false
+   */
+  readonly cdc?: boolean;
+  /**
+   * PostgreSQL with `cdc`: create a publication `FOR ALL TABLES` with this name for ClickPipes.
+   * @default no publication is created
+   */
+  readonly publicationName?: string;
+  /** Exact IAM role name. @default a name derived from the component name, with a random suffix */
+  readonly roleName?: string;
+  /** IAM role name prefix (at most 38 characters); conflicts with `roleName`. */
+  readonly roleNamePrefix?: string;
+  /** IAM path of the role. @default "/" */
+  readonly rolePath?: string;
+  /** ARN of a managed policy to use as the role's permissions boundary. */
+  readonly permissionsBoundary?: string;
+  /** Maximum session duration in seconds (3600 to 43200). @default 3600 */
+  readonly maxSessionDuration?: number;
+  /** Tags for the IAM role. */
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * Gives ClickHouse ClickPipes IAM-role access to an RDS instance or Aurora cluster
+ * (PostgreSQL, MySQL, MariaDB).
+ */
+export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
+  /** ARN of the role ClickPipes assumes: {RDS_ACCESS_IAM_ROLE_ARN} in the ClickHouse guide. */
+  declare readonly roleArn: pulumi.Output<string>;
+  declare readonly roleName: pulumi.Output<string>;
+  /** `arn:<partition>:rds-db:<region>:<account>:dbuser:<resourceId>/<dbUsername>`. */
+  declare readonly dbUserArn: pulumi.Output<string>;
+  /** `db-…` for an RDS instance, `cluster-…` for an Aurora cluster. */
+  declare readonly resourceId: pulumi.Output<string>;
+  /** Endpoint ClickPipes connects to (Aurora: the cluster writer endpoint). */
+  declare readonly host: pulumi.Output<string>;
+  declare readonly port: pulumi.Output<number>;
+  declare readonly dbUsername: pulumi.Output<string>;
+  /** The fields of the ClickPipe source to create. */
+  declare readonly clickPipeSource: pulumi.Output<ClickPipeSource>;
+  /** ClickPipe modes this setup supports. */
+  declare readonly pipeModes: pulumi.Output<PipeMode[]>;
+  /** The SQL equivalent of the database user and grants (run it by hand when `createDbUser` is false). */
+  declare readonly setupSql: pulumi.Output<string>;
+
+  /** The IAM role and its inline `rds-db:connect` policy. */
+  declare readonly role: aws.iam.Role;
+  declare readonly rolePolicy: aws.iam.RolePolicy;
+  /** The resource that turns on IAM auth (identifier targets), if any. */
+  declare readonly iamAuth: IamAuthEnablement | undefined;
+  /** The database user resource, if `createDbUser`. */
+  declare readonly dbUser: pulumi.Resource | undefined;
+
+  constructor(name: string, args: ClickPipesRdsIamAccessArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    // Plain arguments are checked before anything is registered.
+    const a = normalizeArgs(args, opts);
+    // No inputs are registered on the component: they would include the admin password.
+    super(CLICKPIPES_RDS_IAM_ACCESS_TYPE, name, {}, opts);
+
+    const target = this.checkedTarget(a);
+    const clickhouseRoleArn = pulumi.all([args.clickhouseRoleArn, target]).apply(([arn, t]) =>
+      this.check(() => {
+        validateClickhouseRoleArn(arn);
+        validateSamePartition(arn, t.location.partition);
+        return arn;
+      }),
+    );
+    const dbUserArn = target.apply((t) => buildDbUserArn(t.location, t.resourceId, a.dbUsername));
+
+    const { role, policy } = createClickPipesRole(
+      name,
+      {
+        clickhouseRoleArn,
+        dbUserArn,
+        roleName: a.role.roleName,
+        roleNamePrefix: a.role.roleNamePrefix,
+        rolePath: a.role.rolePath,
+        permissionsBoundary: a.role.permissionsBoundary,
+        maxSessionDuration: a.role.maxSessionDuration,
+        tags: args.tags,
+        description: `ClickHouse ClickPipes: rds-db:connect as ${a.engine} user ${a.dbUsername}`,
+      },
+      this,
+    );
+
+    if (a.createDbUser && a.engine === "postgres" && a.tableOwner === undefined) {
+      pulumi.log.warn(
+        "`tableOwner` is not set and no `adminUsername` is given, so tables created later will not be readable by ClickPipes until granted; set `tableOwner` to the role that creates them.",
+        this,
+      );
+    }
+    const iamAuth = this.iamAuthEnablement(name, a, target);
+    const dbUser = a.createDbUser ? this.createDbUser(name, a, target, iamAuth ? [iamAuth] : []) : undefined;
+
+    const database = pulumi.output(a.database);
+    const outputs = {
+      roleArn: role.arn,
+      roleName: role.name,
+      dbUserArn,
+      resourceId: target.resourceId,
+      host: target.host,
+      port: target.port,
+      dbUsername: pulumi.output(a.dbUsername),
+      clickPipeSource: pulumi.all([target, role.arn, database]).apply(([t, roleArn, db]) =>
+        clickPipeSource({ engine: a.engine, deployment: t.deployment, host: t.host, port: t.port, database: db, username: a.dbUsername, roleArn, cdc: a.cdc }),
+      ),
+      pipeModes: pulumi.output(pipeModes(a.cdc)),
+      setupSql: this.setupSqlOutput(a),
+    };
+    Object.assign(this, outputs, { role, rolePolicy: policy, iamAuth, dbUser });
+    this.registerOutputs(outputs);
+  }
+
+  /** Runs a check, turning a `ValidationError` into a `pulumi.ResourceError` that names this component. */
+  private check<T>(f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof ValidationError) throw new pulumi.ResourceError(e.message, this);
+      throw e;
+    }
+  }
+
+  /** The target after the checks that need the lookup (engine, Aurora member, IAM flag, version). */
+  private checkedTarget(a: NormalizedArgs): pulumi.Output<TargetInfo> {
+    return resolveTarget(a.target, this).apply((t) =>
+      this.check(() => {
+        checkTarget(t, { engine: a.engine, cdc: a.cdc, enablesIamAuth: a.enablesIamAuth });
+        return t;
+      }),
+    );
+  }
+
+  /**
+   * Identifier targets: turn IAM auth on ("enable"), or with `enableIamAuth: false` verify an
+   * instance's flag at deploy time ("verify"; cluster lookups report it, so checkTarget does).
+   */
+  private iamAuthEnablement(name: string, a: NormalizedArgs, target: pulumi.Output<TargetInfo>): IamAuthEnablement | undefined {
+    const identifierTarget = a.target.kind === "dbInstanceIdentifier" || a.target.kind === "dbClusterIdentifier";
+    if (!identifierTarget) return undefined;
+    if (!a.enableIamAuth && a.target.kind === "dbClusterIdentifier") return undefined;
+    return new IamAuthEnablement(
+      `${name}-iam-auth`,
+      {
+        targetKind: a.target.kind === "dbClusterIdentifier" ? "cluster" : "instance",
+        identifier: target.identifier,
+        region: target.location.region,
+        mode: a.enableIamAuth ? "enable" : "verify",
+        restoreOnDelete: a.restoreIamAuthOnDelete,
+        timeoutMinutes: a.iamAuthTimeoutMinutes,
+      },
+      { parent: this },
+    );
+  }
+
+  /** The IAM database user and its grants, through the engine's provider. */
+  private createDbUser(name: string, a: NormalizedArgs, target: pulumi.Output<TargetInfo>, dependsOn: pulumi.Resource[]): pulumi.Resource {
+    // Derived from the checked target, so no user is created for a target that failed a check.
+    const username = target.apply(() => a.dbUsername);
+    switch (a.engine) {
+      case "postgres": {
+        const provider =
+          a.postgresProvider ??
+          new postgresql.Provider(
+            `${name}-postgresql`,
+            {
+              host: target.host,
+              port: target.port,
+              username: a.adminUsername,
+              password: a.adminPassword,
+              database: a.database,
+              sslmode: "require",
+              // The RDS master is not a superuser (it cannot read pg_shadow).
+              superuser: false,
+            },
+            { parent: this },
+          );
+        return createPostgresIamUser(
+          name,
+          {
+            username,
+            database: a.database,
+            schemas: a.schemas,
+            tableOwner: a.tableOwner,
+            cdc: a.cdc,
+            publicationName: a.publicationName,
+            provider,
+            dependsOn,
+          },
+          this,
+        ).role;
+      }
+      case "mysql": {
+        const provider =
+          a.mysqlProvider ??
+          new mysql.Provider(
+            `${name}-mysql`,
+            {
+              endpoint: pulumi.interpolate`${target.host}:${target.port}`,
+              username: a.adminUsername,
+              password: a.adminPassword,
+              // Encrypted; the RDS CA is not in the system trust store, so it is not verified.
+              // Pass your own provider with tls "true" and the RDS CA installed to verify it.
+              tls: "skip-verify",
+            },
+            { parent: this },
+          );
+        return createMySqlIamUser(name, { username, databases: a.databases, cdc: a.cdc, provider, dependsOn }, this).user;
+      }
+      case "mariadb":
+        return new MariaDbIamUser(
+          `${name}-db-user`,
+          {
+            host: target.host,
+            port: target.port,
+            adminUsername: a.adminUsername as pulumi.Input<string>,
+            adminPassword: a.adminPassword as pulumi.Input<string>,
+            username: a.dbUsername,
+            databases: username.apply(() => [...a.databases]),
+            cdc: a.cdc,
+          },
+          { parent: this, dependsOn },
+        );
+      default: {
+        const unreachable: never = a.engine;
+        throw new Error(`Unknown engine ${String(unreachable)}.`);
+      }
+    }
+  }
+
+  private setupSqlOutput(a: NormalizedArgs): pulumi.Output<string> {
+    switch (a.engine) {
+      case "postgres":
+        return pulumi.all([a.database, a.tableOwner]).apply(([database, tableOwner]) =>
+          setupSql({ engine: "postgres", username: a.dbUsername, database, schemas: a.schemas, tableOwner, cdc: a.cdc, publicationName: a.publicationName }),
+        );
+      case "mysql":
+      case "mariadb":
+        return pulumi.output(setupSql({ engine: a.engine, username: a.dbUsername, databases: a.databases, cdc: a.cdc }));
+      default: {
+        const unreachable: never = a.engine;
+        throw new Error(`Unknown engine ${String(unreachable)}.`);
+      }
+    }
+  }
+}

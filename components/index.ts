@@ -1,0 +1,26 @@
+/**
+ * clickpipes-rds-iam: a Pulumi component that gives ClickHouse ClickPipes IAM-role access to an
+ * Amazon RDS instance or Aurora cluster (PostgreSQL, MySQL, MariaDB).
+ */
+export { ClickPipesRdsIamAccess, ClickPipesRdsIamAccessArgs, CLICKPIPES_RDS_IAM_ACCESS_TYPE } from "./clickPipesRdsIamAccess";
+export { ClickPipeSource, clickPipeSource, setupSql, SetupSqlInput } from "./clickpipe";
+export {
+  ENGINES,
+  Engine,
+  Deployment,
+  ClickPipeSourceType,
+  PIPE_MODES,
+  PipeMode,
+  DEFAULT_DB_USERNAME,
+  DEFAULT_POSTGRES_DATABASE,
+  DEFAULT_POSTGRES_SCHEMAS,
+  clickPipeSourceType,
+  pipeModes,
+} from "./engines";
+export { dbUserArn, locationFromRdsArn, parseArn, tryParseArn, ParsedArn, DatabaseLocation } from "./arn";
+export { trustPolicy, connectPolicy, PolicyDocument, PolicyStatement, TRUST_ACTIONS } from "./policy";
+export { quotePgIdent, quoteMyIdent, quoteMyString, postgresSetupStatements, mySetupStatements } from "./sql";
+export { ValidationError } from "./validation";
+export { IamAuthEnablement, IamAuthEnablementArgs } from "./iamAuth";
+export { MariaDbIamUser, MariaDbIamUserArgs } from "./mariadbUser";
+export { TargetInfo } from "./target";

@@ -1,0 +1,186 @@
+/**
+ * Resolves the target database, from one lookup (identifier targets) or from the managed
+ * resource's own outputs (no lookup), into one plain `TargetInfo`, and checks it.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { locationFromRdsArn, DatabaseLocation } from "./arn";
+import { Deployment, Engine, RDS_ENGINE_NAMES, engineFromRdsEngine, formatChoices } from "./engines";
+import { ValidationError } from "./validation";
+
+/** What the component needs to know about the target database. */
+export interface TargetInfo {
+  /** "instance" for an RDS DB instance, "cluster" for an Aurora DB cluster. */
+  kind: "instance" | "cluster";
+  deployment: Deployment;
+  /** DBInstanceIdentifier or DBClusterIdentifier. */
+  identifier: string;
+  /** The instance or cluster ARN; partition, region and account are read from it. */
+  arn: string;
+  location: DatabaseLocation;
+  /** `db-…` (instance DbiResourceId) or `cluster-…` (cluster resource ID). */
+  resourceId: string;
+  /** Endpoint ClickPipes connects to: the instance address, or the cluster (writer) endpoint. */
+  host: string;
+  port: number;
+  /** The RDS engine name, such as "postgres" or "aurora-mysql". */
+  rdsEngine: string;
+  engineVersion: string;
+  /** The IAM DB auth flag where the source reports it (clusters, managed instances); undefined otherwise. */
+  iamAuthEnabled?: boolean;
+  /** Set when an instance lookup finds the instance belongs to an Aurora cluster. */
+  memberOfCluster?: string;
+  /** True when the target is an `aws.rds.Instance`/`Cluster` of the same program. */
+  managed: boolean;
+}
+
+/** The target as the caller gave it. */
+export type TargetSpec =
+  | { kind: "dbInstanceIdentifier"; identifier: pulumi.Input<string> }
+  | { kind: "dbClusterIdentifier"; identifier: pulumi.Input<string> }
+  | { kind: "instance"; resource: aws.rds.Instance }
+  | { kind: "cluster"; resource: aws.rds.Cluster };
+
+/**
+ * Builds the `TargetInfo` output. Identifier targets cost exactly one invoke (`getInstance` or
+ * `getCluster`); managed targets cost none. Account, region and partition come from the ARN.
+ */
+export function resolveTarget(spec: TargetSpec, parent: pulumi.Resource): pulumi.Output<TargetInfo> {
+  switch (spec.kind) {
+    case "dbInstanceIdentifier": {
+      const db = aws.rds.getInstanceOutput({ dbInstanceIdentifier: spec.identifier }, { parent });
+      return db.apply((d) => ({
+        kind: "instance" as const,
+        deployment: "rds" as const,
+        identifier: d.dbInstanceIdentifier,
+        arn: d.dbInstanceArn,
+        location: locationFromRdsArn(d.dbInstanceArn),
+        resourceId: d.resourceId,
+        host: d.address,
+        port: d.port || d.dbInstancePort,
+        rdsEngine: d.engine,
+        engineVersion: d.engineVersion,
+        iamAuthEnabled: undefined,
+        memberOfCluster: d.dbClusterIdentifier ? d.dbClusterIdentifier : undefined,
+        managed: false,
+      }));
+    }
+    case "dbClusterIdentifier": {
+      const db = aws.rds.getClusterOutput({ clusterIdentifier: spec.identifier }, { parent });
+      return db.apply((d) => ({
+        kind: "cluster" as const,
+        deployment: "aurora" as const,
+        identifier: d.clusterIdentifier,
+        arn: d.arn,
+        location: locationFromRdsArn(d.arn),
+        resourceId: d.clusterResourceId,
+        host: d.endpoint,
+        port: d.port,
+        rdsEngine: d.engine,
+        engineVersion: d.engineVersion,
+        iamAuthEnabled: d.iamDatabaseAuthenticationEnabled,
+        managed: false,
+      }));
+    }
+    case "instance": {
+      const r = spec.resource;
+      return pulumi
+        .all([r.identifier, r.arn, r.resourceId, r.address, r.port, r.engine, r.engineVersionActual, r.iamDatabaseAuthenticationEnabled])
+        .apply(([identifier, arn, resourceId, host, port, rdsEngine, engineVersion, iam]) => ({
+          kind: "instance" as const,
+          deployment: "rds" as const,
+          identifier,
+          arn,
+          location: locationFromRdsArn(arn),
+          resourceId,
+          host,
+          port,
+          rdsEngine,
+          engineVersion,
+          iamAuthEnabled: iam ?? false,
+          managed: true,
+        }));
+    }
+    case "cluster": {
+      const r = spec.resource;
+      return pulumi
+        .all([r.clusterIdentifier, r.arn, r.clusterResourceId, r.endpoint, r.port, r.engine, r.engineVersionActual, r.iamDatabaseAuthenticationEnabled])
+        .apply(([identifier, arn, resourceId, host, port, rdsEngine, engineVersion, iam]) => ({
+          kind: "cluster" as const,
+          deployment: "aurora" as const,
+          identifier,
+          arn,
+          location: locationFromRdsArn(arn),
+          resourceId,
+          host,
+          port,
+          rdsEngine,
+          engineVersion,
+          iamAuthEnabled: iam ?? false,
+          managed: true,
+        }));
+    }
+    default: {
+      const unreachable: never = spec;
+      throw new Error(`Unknown target ${JSON.stringify(unreachable)}.`);
+    }
+  }
+}
+
+/** Minimum engine versions: IAM auth on MariaDB, CDC over IAM on PostgreSQL. */
+export const MIN_MARIADB_IAM_VERSION = "10.11";
+export const MIN_POSTGRES_IAM_CDC_VERSION = "11";
+
+/** Compares dotted numeric versions ("10.11.6" vs "10.11"); non-numeric parts count as 0. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(".").map((x) => parseInt(x, 10) || 0);
+  const pb = b.split(".").map((x) => parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+/** What the checks need besides the target. */
+export interface TargetCheckOptions {
+  engine: Engine;
+  cdc: boolean;
+  /** Whether the component will turn IAM auth on itself (identifier targets with `enableIamAuth`). */
+  enablesIamAuth: boolean;
+}
+
+/**
+ * Checks a resolved target against the args: the engine agrees, an Aurora member instance is
+ * refused, IAM auth is on (or will be), and the engine version supports what is asked.
+ * Throws `ValidationError`.
+ */
+export function checkTarget(t: TargetInfo, o: TargetCheckOptions): void {
+  if (t.memberOfCluster !== undefined) {
+    throw new ValidationError(
+      `\`dbInstanceIdentifier\` "${t.identifier}" is an instance of Aurora cluster "${t.memberOfCluster}"; IAM auth and the resource ID belong to the cluster, so set \`dbClusterIdentifier\` to "${t.memberOfCluster}" instead.`,
+    );
+  }
+  const actual = engineFromRdsEngine(t.rdsEngine);
+  if (actual !== o.engine) {
+    throw new ValidationError(
+      `\`engine\` "${o.engine}" does not match the database's engine "${t.rdsEngine}"; set \`engine\` to ${actual ? `"${actual}"` : `one that matches (${formatChoices(RDS_ENGINE_NAMES[o.engine])} for "${o.engine}")`}.`,
+    );
+  }
+  if (t.iamAuthEnabled === false && !o.enablesIamAuth) {
+    const how = t.managed
+      ? `set \`iamDatabaseAuthenticationEnabled: true\` on the ${t.kind === "cluster" ? "aws.rds.Cluster" : "aws.rds.Instance"} (this component never modifies a database it does not own)`
+      : "set `enableIamAuth: true` to let this component turn it on, or turn on \"Password and IAM database authentication\" yourself (Modify, apply immediately)";
+    throw new ValidationError(`IAM database authentication is off on ${t.kind} "${t.identifier}"; ${how}.`);
+  }
+  if (o.engine === "mariadb" && t.engineVersion && compareVersions(t.engineVersion, MIN_MARIADB_IAM_VERSION) < 0) {
+    throw new ValidationError(
+      `MariaDB "${t.engineVersion}" on ${t.kind} "${t.identifier}" does not support IAM database authentication; upgrade to MariaDB ${MIN_MARIADB_IAM_VERSION} or later.`,
+    );
+  }
+  if (o.engine === "postgres" && o.cdc && t.engineVersion && compareVersions(t.engineVersion, MIN_POSTGRES_IAM_CDC_VERSION) < 0) {
+    throw new ValidationError(
+      `\`cdc\` is true but PostgreSQL "${t.engineVersion}" on ${t.kind} "${t.identifier}" cannot replicate over IAM authentication; upgrade to PostgreSQL ${MIN_POSTGRES_IAM_CDC_VERSION} or later, or set \`cdc: false\` (Initial Load Only).`,
+    );
+  }
+}
