@@ -16,8 +16,8 @@ import { createMySqlIamUser } from "./mysqlUser";
 import { createPostgresIamUser } from "./postgresUser";
 import { createClickPipesRole } from "./role";
 import { TargetInfo, checkTarget, resolveTarget } from "./target";
-import { NormalizedArgs, normalizeArgs } from "./args";
-import { ValidationError, validateClickhouseRoleArn, validateSamePartition } from "./validation";
+import { NormalizedArgs, normalizeArgs, resolvableArgs, validateResolvedArgs } from "./args";
+import { ValidationError } from "./validation";
 
 /** The component's type token. */
 export const CLICKPIPES_RDS_IAM_ACCESS_TYPE = "clickpipes-rds-iam:index:ClickPipesRdsIamAccess";
@@ -160,13 +160,8 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
     super(CLICKPIPES_RDS_IAM_ACCESS_TYPE, name, {}, opts);
 
     const target = this.checkedTarget(a);
-    const clickhouseRoleArn = pulumi.all([args.clickhouseRoleArn, target]).apply(([arn, t]) =>
-      this.check(() => {
-        validateClickhouseRoleArn(arn);
-        validateSamePartition(arn, t.location.partition);
-        return arn;
-      }),
-    );
+    // Checked with the target (checkedTarget), which every child depends on.
+    const clickhouseRoleArn = pulumi.all([a.clickhouseRoleArn, target]).apply(([arn]) => arn);
     const dbUserArn = target.apply((t) => buildDbUserArn(t.location, t.resourceId, a.dbUsername));
 
     const { role, policy } = createClickPipesRole(
@@ -218,16 +213,20 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
     try {
       return f();
     } catch (e) {
-      if (e instanceof ValidationError) throw new pulumi.ResourceError(e.message, this);
+      // hideStack: a refusal is the whole message; the stack would only point into this file.
+      if (e instanceof ValidationError) throw new pulumi.ResourceError(e.message, this, true);
       throw e;
     }
   }
 
   /** The target after the checks that need the lookup (engine, Aurora member, IAM flag, version). */
   private checkedTarget(a: NormalizedArgs): pulumi.Output<TargetInfo> {
-    return resolveTarget(a.target, this).apply((t) =>
+    // Unsecret: a secret adminUsername would otherwise make every output derived from the target secret.
+    const resolved = pulumi.unsecret(pulumi.output(resolvableArgs(a)));
+    return pulumi.all([resolveTarget(a.target, this), resolved]).apply(([t, r]) =>
       this.check(() => {
         checkTarget(t, { engine: a.engine, cdc: a.cdc, enablesIamAuth: a.enablesIamAuth });
+        validateResolvedArgs(a, r, t.location.partition);
         return t;
       }),
     );

@@ -110,7 +110,7 @@ export async function withRetries<T>(call: () => Promise<T>, retryable: readonly
       if (!hasCode(err, retryable)) throw err;
       if (attempt >= RETRY_MAX_ATTEMPTS) {
         throw new Error(
-          `${what} still failed with \`${errorCodes(err)[0]}\` after ${attempt} attempts ("${errorMessage(err)}"): wait until the database is \`available\` and run the Pulumi command again.`,
+          `${what} still failed with \`${errorCodes(err)[0]}\` after ${attempt} attempts ("${errorMessage(err)}"); wait until the database is \`available\` and run the Pulumi command again.`,
         );
       }
       await clock.sleep(backoffMs(attempt));
@@ -120,7 +120,7 @@ export async function withRetries<T>(call: () => Promise<T>, retryable: readonly
 
 /** @internal */
 export function notFoundMessage(t: IamAuthTarget): string {
-  return `${describeLabel(t)} was not found in region "${t.region}": check \`${identifierArg(t)}\` and that your AWS credentials are for the account that owns it.`;
+  return `${describeLabel(t)} was not found in region "${t.region}"; check \`${identifierArg(t)}\` and that your AWS credentials are for the account that owns it.`;
 }
 
 /**
@@ -177,7 +177,7 @@ export async function modifyIamAuth(client: RDSClient, target: IamAuthTarget, en
     // Only when RDS's message is about IAM: these codes also cover unrelated bad parameters.
     if (hasCode(err, UNSUPPORTED_CODES) && /\bIAM\b/i.test(errorMessage(err))) {
       throw new Error(
-        `IAM database authentication is not supported for the engine or version of ${describeLabel(target)} (\`${seen.engine}\` "${seen.engineVersion}"; RDS said "${errorMessage(err)}"): use an engine version that supports it or set up access without IAM.`,
+        `IAM database authentication is not supported for the engine or version of ${describeLabel(target)} (\`${seen.engine}\` "${seen.engineVersion}", RDS said "${errorMessage(err)}"); use an engine version that supports it or set up access without IAM.`,
       );
     }
     throw err;
@@ -194,7 +194,7 @@ export async function waitForIamAuth(client: RDSClient, target: IamAuthTarget, e
     if (state.enabled === enabled && state.status === "available") return state;
     if (clock.now() - start >= timeoutMinutes * 60_000) {
       throw new Error(
-        `Timed out after ${timeoutMinutes} minutes waiting for IAM auth to turn ${enabled ? "on" : "off"} on ${describeLabel(target)}: it is still \`${state.status}\` with the flag \`${state.enabled}\`; the modification may still complete, so check the RDS console and re-run ${enabled ? "`pulumi up`" : "the Pulumi command"}.`,
+        `Timed out after ${timeoutMinutes} minute${timeoutMinutes === 1 ? "" : "s"} waiting for IAM database authentication to turn ${enabled ? "on" : "off"} for ${describeLabel(target)}, which is still \`${state.status}\` with the flag \`${state.enabled}\`; the modification may still complete, so check the RDS console and re-run ${enabled ? "`pulumi up`" : "the Pulumi command"}.`,
       );
     }
     await clock.sleep(POLL_INTERVALS_MS[Math.min(poll, POLL_INTERVALS_MS.length - 1)]);
@@ -205,7 +205,7 @@ export async function waitForIamAuth(client: RDSClient, target: IamAuthTarget, e
 export function refuseAuroraMember(target: IamAuthTarget, state: IamAuthState): void {
   if (state.clusterIdentifier !== undefined) {
     throw new Error(
-      `DB instance "${target.identifier}" is a member of Aurora cluster "${state.clusterIdentifier}", where IAM authentication is a cluster setting: pass the cluster as \`dbClusterIdentifier\` instead.`,
+      `\`dbInstanceIdentifier\` "${target.identifier}" is an instance of Aurora cluster "${state.clusterIdentifier}"; IAM auth and the resource ID belong to the cluster, so set \`dbClusterIdentifier\` to "${state.clusterIdentifier}" instead.`,
     );
   }
 }
@@ -226,7 +226,7 @@ export async function verifyIamAuth(client: RDSClient, target: IamAuthTarget, cl
   refuseAuroraMember(target, state);
   if (!state.enabled) {
     throw new Error(
-      `IAM database authentication is off on ${describeLabel(target)}: set \`enableIamAuth: true\` to let this component turn it on, or enable it yourself (Modify, "Password and IAM database authentication", apply immediately).`,
+      `IAM database authentication is off on ${target.kind} "${target.identifier}"; set \`enableIamAuth: true\` to let this component turn it on, or turn on "Password and IAM database authentication" yourself (Modify, apply immediately).`,
     );
   }
   return { previouslyEnabled: true, changedByThis: false, iamDatabaseAuthenticationEnabled: true };
@@ -382,10 +382,10 @@ export class IamAuthEnablement extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: IamAuthEnablementArgs, opts?: pulumi.CustomResourceOptions) {
     if (!TARGET_KINDS.includes(args.targetKind)) {
-      throw new Error(`\`targetKind\` "${String(args.targetKind)}" is not one of ${TARGET_KINDS.map((k) => `"${k}"`).join(", ")}: pick one of them.`);
+      throw new Error(`\`targetKind\` "${String(args.targetKind)}" is not supported; use ${TARGET_KINDS.map((k) => `"${k}"`).join(" or ")}.`);
     }
     if (!IAM_AUTH_MODES.includes(args.mode)) {
-      throw new Error(`\`mode\` "${String(args.mode)}" is not one of ${IAM_AUTH_MODES.map((m) => `"${m}"`).join(", ")}: pick one of them.`);
+      throw new Error(`\`mode\` "${String(args.mode)}" is not supported; use ${IAM_AUTH_MODES.map((m) => `"${m}"`).join(" or ")}.`);
     }
     const props = {
       targetKind: args.targetKind,

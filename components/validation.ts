@@ -107,15 +107,18 @@ function typeError(arg: string, value: unknown, expected: string, fix: string, s
   fail(`${named(arg, value, secret)} is ${kindOf(value)}, not ${expected}; ${fix}.`);
 }
 
+/** The fix for a plain-only argument given as an Output or a promise. */
+function plainFix(what: string): string {
+  return `pass a plain ${what}, since it must be known before anything is registered`;
+}
+
 /** Checks the runtime type of one given (not undefined) argument. */
 export function validateArgType(arg: string, value: unknown, t: ArgType): void {
   switch (t.type) {
     case "string":
       if (typeof value !== "string") {
-        const fix = isEventual(value)
-          ? `pass a plain string such as ${quoted(t.example)}, since it must be known before anything is registered`
-          : `use a string such as ${quoted(t.example)}`;
-        typeError(arg, value, "a plain string", fix);
+        const example = `string such as ${quoted(t.example)}`;
+        typeError(arg, value, "a plain string", isEventual(value) ? plainFix(example) : `use a ${example}`);
       }
       return;
     case "input-string":
@@ -124,19 +127,19 @@ export function validateArgType(arg: string, value: unknown, t: ArgType): void {
       }
       return;
     case "boolean":
-      if (typeof value !== "boolean") {
-        const fix = isEventual(value) ? "pass a plain true or false, since it decides which resources exist" : "use true or false";
-        typeError(arg, value, "a plain boolean", fix);
-      }
+      if (typeof value !== "boolean") typeError(arg, value, "a plain boolean", isEventual(value) ? plainFix("true or false") : "use true or false");
       return;
     case "number":
-      if (typeof value !== "number") typeError(arg, value, "a plain number", `use a number such as ${t.example}`);
+      if (typeof value !== "number") {
+        const example = `number such as ${t.example}`;
+        typeError(arg, value, "a plain number", isEventual(value) ? plainFix(example) : `use a ${example}`);
+      }
       return;
     case "string-list": {
-      const fix = `use a list of strings such as ${JSON.stringify(t.example)}`;
-      if (!Array.isArray(value)) typeError(arg, value, "a plain list", fix);
+      const example = `list of strings such as ${JSON.stringify(t.example)}`;
+      if (!Array.isArray(value)) typeError(arg, value, "a plain list", isEventual(value) ? plainFix(example) : `use a ${example}`);
       value.forEach((item: unknown, i: number) => {
-        if (typeof item !== "string") typeError(`${arg}[${i}]`, item, "a string", fix);
+        if (typeof item !== "string") typeError(`${arg}[${i}]`, item, "a string", `use a ${example}`);
       });
       return;
     }

@@ -149,7 +149,7 @@ describe("iamAuth", () => {
       const clock = fakeClock();
       await assert.rejects(ensureIamAuthEnabled(client, instance, { clock }), {
         message:
-          '`Modify` of DB instance "mydb" still failed with `InvalidDBInstanceStateFault` after 8 attempts ("Instance mydb is not in available state."): wait until the database is `available` and run the Pulumi command again.',
+          '`Modify` of DB instance "mydb" still failed with `InvalidDBInstanceStateFault` after 8 attempts ("Instance mydb is not in available state."); wait until the database is `available` and run the Pulumi command again.',
       });
       assert.equal(rds.commandCalls(ModifyDBInstanceCommand).length, RETRY_MAX_ATTEMPTS);
       assert.deepEqual(clock.sleeps, [1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
@@ -158,14 +158,14 @@ describe("iamAuth", () => {
     it("names the identifier and region when the instance does not exist", async () => {
       rds.on(DescribeDBInstancesCommand).rejects(new DBInstanceNotFoundFault({ $metadata: {}, message: "DBInstance mydb not found." }));
       await assert.rejects(ensureIamAuthEnabled(client, instance, { clock: fakeClock() }), {
-        message: 'DB instance "mydb" was not found in region "eu-west-1": check `dbInstanceIdentifier` and that your AWS credentials are for the account that owns it.',
+        message: 'DB instance "mydb" was not found in region "eu-west-1"; check `dbInstanceIdentifier` and that your AWS credentials are for the account that owns it.',
       });
     });
 
     it("names `dbClusterIdentifier` when the cluster does not exist", async () => {
       rds.on(DescribeDBClustersCommand).rejects(new DBClusterNotFoundFault({ $metadata: {}, message: "DBCluster myaurora not found." }));
       await assert.rejects(ensureIamAuthEnabled(client, cluster, { clock: fakeClock() }), {
-        message: 'DB cluster "myaurora" was not found in region "eu-west-1": check `dbClusterIdentifier` and that your AWS credentials are for the account that owns it.',
+        message: 'DB cluster "myaurora" was not found in region "eu-west-1"; check `dbClusterIdentifier` and that your AWS credentials are for the account that owns it.',
       });
     });
 
@@ -174,7 +174,7 @@ describe("iamAuth", () => {
       rds.on(ModifyDBInstanceCommand).rejects(serviceError("InvalidParameterCombination", "IAM Database Authentication is not supported for this configuration."));
       await assert.rejects(ensureIamAuthEnabled(client, instance, { clock: fakeClock() }), {
         message:
-          'IAM database authentication is not supported for the engine or version of DB instance "mydb" (`sqlserver-se` "15.00.4345.5.v1"; RDS said "IAM Database Authentication is not supported for this configuration."): use an engine version that supports it or set up access without IAM.',
+          'IAM database authentication is not supported for the engine or version of DB instance "mydb" (`sqlserver-se` "15.00.4345.5.v1", RDS said "IAM Database Authentication is not supported for this configuration."); use an engine version that supports it or set up access without IAM.',
       });
       assert.deepEqual(sent(), [describeMydb, enableMydb]);
     });
@@ -191,7 +191,7 @@ describe("iamAuth", () => {
       const clock = fakeClock();
       await assert.rejects(ensureIamAuthEnabled(client, instance, { clock, timeoutMinutes: 1 }), {
         message:
-          'Timed out after 1 minutes waiting for IAM auth to turn on on DB instance "mydb": it is still `modifying` with the flag `false`; the modification may still complete, so check the RDS console and re-run `pulumi up`.',
+          'Timed out after 1 minute waiting for IAM database authentication to turn on for DB instance "mydb", which is still `modifying` with the flag `false`; the modification may still complete, so check the RDS console and re-run `pulumi up`.',
       });
       assert.deepEqual(clock.sleeps, [5_000, 10_000, 15_000, 15_000, 15_000]);
     });
@@ -199,7 +199,7 @@ describe("iamAuth", () => {
     it("refuses an Aurora member instance and points at `dbClusterIdentifier`", async () => {
       rds.on(DescribeDBInstancesCommand).resolves(db("available", false, { DBClusterIdentifier: "myaurora", Engine: "aurora-postgresql" }));
       await assert.rejects(ensureIamAuthEnabled(client, instance, { clock: fakeClock() }), {
-        message: 'DB instance "mydb" is a member of Aurora cluster "myaurora", where IAM authentication is a cluster setting: pass the cluster as `dbClusterIdentifier` instead.',
+        message: '`dbInstanceIdentifier` "mydb" is an instance of Aurora cluster "myaurora"; IAM auth and the resource ID belong to the cluster, so set `dbClusterIdentifier` to "myaurora" instead.',
       });
       assert.deepEqual(sent(), [describeMydb]);
     });
@@ -216,7 +216,7 @@ describe("iamAuth", () => {
       rds.on(DescribeDBInstancesCommand).resolves(db("available", false));
       await assert.rejects(verifyIamAuth(client, instance, fakeClock()), {
         message:
-          'IAM database authentication is off on DB instance "mydb": set `enableIamAuth: true` to let this component turn it on, or enable it yourself (Modify, "Password and IAM database authentication", apply immediately).',
+          'IAM database authentication is off on instance "mydb"; set `enableIamAuth: true` to let this component turn it on, or turn on "Password and IAM database authentication" yourself (Modify, apply immediately).',
       });
       assert.deepEqual(sent(), [describeMydb]);
     });
@@ -361,7 +361,7 @@ describe("iamAuth", () => {
 
     it("refuses an unknown `targetKind` before registering", () => {
       assert.throws(() => new IamAuthEnablement("bad", { targetKind: "db" as "instance", identifier: "mydb", region: "eu-west-1", mode: "enable" }), {
-        message: '`targetKind` "db" is not one of "instance", "cluster": pick one of them.',
+        message: '`targetKind` "db" is not supported; use "instance" or "cluster".',
       });
     });
   });

@@ -118,6 +118,11 @@ export function clusterLookup(o: {
   };
 }
 
+/** An invoke failure as the engine reports it: Pulumi shows the `details` field, not the message. */
+function invokeError(message: string): Error {
+  return Object.assign(new Error(message), { details: message });
+}
+
 /** Outputs the mock cloud computes for each resource type it knows; anything else is refused. */
 function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (type) {
@@ -199,12 +204,12 @@ export class MockCloud {
       switch (args.token) {
         case "aws:rds/getInstance:getInstance": {
           const found = this.fixtures.instances[String(inputs.dbInstanceIdentifier)];
-          if (!found) throw new Error(`DBInstanceNotFound: DBInstance ${String(inputs.dbInstanceIdentifier)} not found.`);
+          if (!found) throw invokeError(`DBInstanceNotFound: DBInstance ${String(inputs.dbInstanceIdentifier)} not found.`);
           return found;
         }
         case "aws:rds/getCluster:getCluster": {
           const found = this.fixtures.clusters[String(inputs.clusterIdentifier)];
-          if (!found) throw new Error(`DBClusterNotFoundFault: DBCluster ${String(inputs.clusterIdentifier)} not found.`);
+          if (!found) throw invokeError(`DBClusterNotFoundFault: DBCluster ${String(inputs.clusterIdentifier)} not found.`);
           return found;
         }
         default:
