@@ -336,3 +336,22 @@ export function validateResolvedArgs(a: NormalizedArgs, r: ResolvedArgs, databas
     if (r.adminUsername === a.dbUsername) fail(adminIsDbUserMessage(a.dbUsername));
   }
 }
+
+/**
+ * Settings that are valid but probably not what the caller wants; the component logs each as a
+ * warning (they do not stop the deploy).
+ */
+export function argWarnings(a: NormalizedArgs): string[] {
+  const warnings: string[] = [];
+  if (a.engine === "postgres" && a.createDbUser && a.tableOwner === undefined) {
+    warnings.push(
+      "`tableOwner` is not set and no `adminUsername` is given, so tables created later will not be readable by ClickPipes until granted; set `tableOwner` to the role that creates them.",
+    );
+  }
+  if (a.engine !== "postgres" && a.databases.length === 0) {
+    warnings.push(
+      "`databases` is empty, so the database user gets no SELECT grant and ClickPipes can read no table; list the databases ClickPipes should read.",
+    );
+  }
+  return warnings;
+}

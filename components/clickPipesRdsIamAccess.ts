@@ -16,7 +16,7 @@ import { createMySqlIamUser } from "./mysqlUser";
 import { createPostgresIamUser } from "./postgresUser";
 import { createClickPipesRole } from "./role";
 import { TargetInfo, checkTarget, resolveTarget } from "./target";
-import { NormalizedArgs, normalizeArgs, resolvableArgs, validateResolvedArgs } from "./args";
+import { NormalizedArgs, argWarnings, normalizeArgs, resolvableArgs, validateResolvedArgs } from "./args";
 import { ValidationError } from "./validation";
 
 /** The component's type token. */
@@ -180,12 +180,7 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
       this,
     );
 
-    if (a.createDbUser && a.engine === "postgres" && a.tableOwner === undefined) {
-      pulumi.log.warn(
-        "`tableOwner` is not set and no `adminUsername` is given, so tables created later will not be readable by ClickPipes until granted; set `tableOwner` to the role that creates them.",
-        this,
-      );
-    }
+    for (const warning of argWarnings(a)) void pulumi.log.warn(warning, this);
     const iamAuth = this.iamAuthEnablement(name, a, target);
     const dbUser = a.createDbUser ? this.createDbUser(name, a, target, iamAuth ? [iamAuth] : []) : undefined;
 

@@ -283,7 +283,6 @@ const SUPPLEMENTARY = /[\u{10000}-\u{10FFFF}]/u;
  * @see https://dev.mysql.com/doc/refman/8.0/en/identifiers.html
  */
 export function validateMyDatabases(engine: "mysql" | "mariadb", databases: readonly string[]): void {
-  if (databases.length === 0) fail("`databases` [] is empty; list at least one database for ClickPipes to read.");
   for (const db of databases) {
     if (db.length === 0) fail('`databases` "" is an empty name; give the name of an existing database.');
     if (db.includes("\0")) fail(`\`databases\` ${quoted(db)} contains a NUL character; remove it.`);

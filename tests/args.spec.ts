@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as mysql from "@pulumi/mysql";
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
-import { ARG_TYPES, NormalizedArgs, ResolvedArgs, normalizeArgs, presentArgs, resolvableArgs, validateResolvedArgs } from "../components/args";
+import { ARG_TYPES, NormalizedArgs, argWarnings, ResolvedArgs, normalizeArgs, presentArgs, resolvableArgs, validateResolvedArgs } from "../components/args";
 import { ClickPipesRdsIamAccess, ClickPipesRdsIamAccessArgs } from "../components";
 import { ValidationError } from "../components/validation";
 import { cloud, installMocks, valueOf } from "./support/mocks";
@@ -272,8 +272,18 @@ describe("args", () => {
       refuses(happyPathArgs({ tableOwner: "" }), '`tableOwner` "" is an empty name; give the name of the role that creates the tables.');
     });
 
-    it("refuses MySQL without databases", () => {
-      refuses(mysqlArgs({ databases: undefined }), "`databases` [] is empty; list at least one database for ClickPipes to read.");
+    it("accepts MySQL without databases, with a warning that nothing will be readable", () => {
+      assert.deepEqual(argWarnings(normalizeArgs(mysqlArgs({ databases: undefined }), {})), [
+        "`databases` is empty, so the database user gets no SELECT grant and ClickPipes can read no table; list the databases ClickPipes should read.",
+      ]);
+    });
+
+    it("warns when PostgreSQL future tables have no owner to set default privileges for", () => {
+      const provider = new postgresql.Provider("warn-pg", {});
+      assert.deepEqual(argWarnings(normalizeArgs(happyPathArgs({ adminUsername: undefined, adminPassword: undefined }), { providers: [provider] })), [
+        "`tableOwner` is not set and no `adminUsername` is given, so tables created later will not be readable by ClickPipes until granted; set `tableOwner` to the role that creates them.",
+      ]);
+      assert.deepEqual(argWarnings(normalizeArgs(happyPathArgs(), {})), []);
     });
 
     it("refuses a system database for MariaDB", () => {
