@@ -84,47 +84,47 @@ export function resolveTarget(spec: TargetSpec, parent: pulumi.Resource): pulumi
     }
     case "instance": {
       const r = spec.resource;
-      return pulumi
-        .all([r.identifier, r.arn, r.resourceId, r.address, r.port, r.engine, r.engineVersionActual, r.iamDatabaseAuthenticationEnabled])
-        .apply(([identifier, arn, resourceId, host, port, rdsEngine, engineVersion, iam]) => ({
-          kind: "instance" as const,
-          deployment: "rds" as const,
-          identifier,
-          arn,
-          location: locationFromRdsArn(arn),
-          resourceId,
-          host,
-          port,
-          rdsEngine,
-          engineVersion,
-          iamAuthEnabled: iam ?? false,
-          managed: true,
-        }));
+      return managedTarget("instance", [r.identifier, r.arn, r.resourceId, r.address, r.port, r.engine, r.engineVersionActual, r.iamDatabaseAuthenticationEnabled]);
     }
     case "cluster": {
       const r = spec.resource;
-      return pulumi
-        .all([r.clusterIdentifier, r.arn, r.clusterResourceId, r.endpoint, r.port, r.engine, r.engineVersionActual, r.iamDatabaseAuthenticationEnabled])
-        .apply(([identifier, arn, resourceId, host, port, rdsEngine, engineVersion, iam]) => ({
-          kind: "cluster" as const,
-          deployment: "aurora" as const,
-          identifier,
-          arn,
-          location: locationFromRdsArn(arn),
-          resourceId,
-          host,
-          port,
-          rdsEngine,
-          engineVersion,
-          iamAuthEnabled: iam ?? false,
-          managed: true,
-        }));
+      return managedTarget("cluster", [r.clusterIdentifier, r.arn, r.clusterResourceId, r.endpoint, r.port, r.engine, r.engineVersionActual, r.iamDatabaseAuthenticationEnabled]);
     }
     default: {
       const unreachable: never = spec;
       throw new Error(`Unknown target ${JSON.stringify(unreachable)}.`);
     }
   }
+}
+
+/** A managed instance's or cluster's outputs, in `TargetInfo` order. */
+type ManagedOutputs = [
+  identifier: pulumi.Output<string>,
+  arn: pulumi.Output<string>,
+  resourceId: pulumi.Output<string>,
+  host: pulumi.Output<string>,
+  port: pulumi.Output<number>,
+  rdsEngine: pulumi.Output<string>,
+  engineVersion: pulumi.Output<string>,
+  iamAuthEnabled: pulumi.Output<boolean | undefined>,
+];
+
+/** The `TargetInfo` of an `aws.rds.Instance` or `aws.rds.Cluster` of the same program: no lookup. */
+function managedTarget(kind: "instance" | "cluster", outputs: ManagedOutputs): pulumi.Output<TargetInfo> {
+  return pulumi.all(outputs).apply(([identifier, arn, resourceId, host, port, rdsEngine, engineVersion, iam]) => ({
+    kind,
+    deployment: kind === "cluster" ? ("aurora" as const) : ("rds" as const),
+    identifier,
+    arn,
+    location: locationFromRdsArn(arn),
+    resourceId,
+    host,
+    port,
+    rdsEngine,
+    engineVersion,
+    iamAuthEnabled: iam ?? false,
+    managed: true,
+  }));
 }
 
 /** Minimum engine versions: IAM auth on MariaDB, CDC over IAM on PostgreSQL. */

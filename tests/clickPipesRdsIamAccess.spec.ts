@@ -124,6 +124,27 @@ describe("ClickPipesRdsIamAccess", () => {
       );
     });
 
+    it("costs no invoke for a managed Aurora cluster, and reads it from the cluster's outputs", async () => {
+      cloud.extraState["managed-aurora"] = {
+        clusterIdentifier: "managed-aurora",
+        arn: "arn:aws-us-gov:rds:us-gov-east-1:123456789012:cluster:managed-aurora",
+        clusterResourceId: "cluster-MANAGEDMANAGEDMANAGED0",
+        endpoint: "managed-aurora.cluster-abcdefghijkl.us-gov-east-1.rds.amazonaws.com",
+        port: 5432,
+        engineVersionActual: "16.4",
+      };
+      const cluster = new aws.rds.Cluster("managed-aurora", { clusterIdentifier: "managed-aurora", engine: "aurora-postgresql", iamDatabaseAuthenticationEnabled: true });
+      const c = await build("managed-cl", pgArgs({ dbInstanceIdentifier: undefined, cluster, clickhouseRoleArn: "arn:aws-us-gov:iam::111122223333:role/ch" }));
+      assert.deepEqual(cloud.invokes, []);
+      assert.deepEqual(cloud.byType("pulumi-nodejs:dynamic:Resource"), []);
+      assert.equal(await valueOf(c.dbUserArn), "arn:aws-us-gov:rds-db:us-gov-east-1:123456789012:dbuser:cluster-MANAGEDMANAGEDMANAGED0/clickpipes_iam_user");
+      assert.deepEqual([(await valueOf(c.clickPipeSource)).type, await valueOf(c.host), await valueOf(c.port)], [
+        "aurorapostgres",
+        "managed-aurora.cluster-abcdefghijkl.us-gov-east-1.rds.amazonaws.com",
+        5432,
+      ]);
+    });
+
     it("costs no invoke for a managed instance", async () => {
       const instance = managedInstance("managed-pg", true);
       await build("managed", pgArgs({ dbInstanceIdentifier: undefined, instance }));
