@@ -11,6 +11,17 @@ export function quotePgIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+/**
+ * A PostgreSQL identifier for a `--` comment line. A line break ends the comment and would turn the
+ * rest of the name into SQL, so a name holding one is written in the Unicode-escape form
+ * (`U&"a\\000ab"`), which is also how to type that name in SQL.
+ */
+export function quotePgIdentForComment(name: string): string {
+  if (!/[\r\n]/.test(name)) return quotePgIdent(name);
+  const escaped = name.replace(/[\\"\r\n]/g, (c) => (c === "\\" ? "\\\\" : c === '"' ? '""' : `\\${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+  return `U&"${escaped}"`;
+}
+
 /** Quotes a MySQL/MariaDB identifier: `` `name` ``, with embedded backticks doubled. */
 export function quoteMyIdent(name: string): string {
   return `\`${name.replace(/`/g, "``")}\``;
@@ -61,7 +72,7 @@ export interface PostgresUserSql {
  */
 export function postgresSetupStatements(p: PostgresUserSql): string[] {
   const user = quotePgIdent(p.username);
-  const out = [`-- connect to database ${quotePgIdent(p.database)}`, `CREATE ROLE ${user} WITH LOGIN;`, `GRANT rds_iam TO ${user};`];
+  const out = [`-- connect to database ${quotePgIdentForComment(p.database)}`, `CREATE ROLE ${user} WITH LOGIN;`, `GRANT rds_iam TO ${user};`];
   if (p.cdc) out.push(`GRANT rds_replication TO ${user};`);
   for (const schema of p.schemas) {
     const s = quotePgIdent(schema);

@@ -246,6 +246,9 @@ const PG_OBJECT: Readonly<Record<PgIdentifierArg, string>> = {
 export function validatePgIdentifier(arg: PgIdentifierArg, value: string): void {
   if (value.length === 0) fail(`\`${arg}\` "" is an empty name; give the name of ${PG_OBJECT[arg]}.`);
   if (value.includes("\0")) fail(`\`${arg}\` ${quoted(value)} contains a NUL character; remove it.`);
+  // A line break in a name ends the `--` comment lines of setupSql; no real name needs one.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  if (/[\x01-\x1f\x7f]/.test(value)) fail(`\`${arg}\` ${quoted(value)} contains a control character such as a line break; remove it.`);
   const bytes = Buffer.byteLength(value, "utf8");
   if (bytes > MAX_PG_IDENTIFIER_BYTES) {
     fail(`\`${arg}\` ${quoted(value)} is ${bytes} bytes long; PostgreSQL names are at most ${MAX_PG_IDENTIFIER_BYTES} bytes.`);

@@ -1,10 +1,19 @@
 import { strict as assert } from "assert";
-import { escapeMyGrantDatabase, mySetupStatements, postgresSetupStatements, quoteMyIdent, quoteMyString, quotePgIdent } from "../components/sql";
+import { escapeMyGrantDatabase, mySetupStatements, postgresSetupStatements, quoteMyIdent, quoteMyString, quotePgIdent, quotePgIdentForComment } from "../components/sql";
 
 describe("sql", () => {
   describe("quoting", () => {
     it("doubles double quotes in PostgreSQL identifiers", () => {
       assert.equal(quotePgIdent('we"ird'), '"we""ird"');
+    });
+    it("writes a PostgreSQL name with a line break in Unicode-escape form for comment lines", () => {
+      assert.equal(quotePgIdentForComment('plain "db"'), '"plain ""db"""');
+      assert.equal(quotePgIdentForComment('a\nDROP "x" \\ y'), 'U&"a\\000aDROP ""x"" \\\\ y"');
+    });
+    it("keeps a database name with a line break inside the connect comment", () => {
+      const [comment, next] = postgresSetupStatements({ username: "cp", database: "app\nCREATE ROLE evil;", schemas: ["public"], cdc: false });
+      assert.equal(comment, '-- connect to database U&"app\\000aCREATE ROLE evil;"');
+      assert.equal(next, 'CREATE ROLE "cp" WITH LOGIN;');
     });
     it("doubles backticks in MySQL identifiers", () => {
       assert.equal(quoteMyIdent("we`ird"), "`we``ird`");

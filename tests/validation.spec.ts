@@ -309,6 +309,9 @@ describe("validation", () => {
     it("refuses a NUL character", () => {
       refuses(() => validatePgIdentifier("schemas", "a\0b"), '`schemas` "a\\u0000b" contains a NUL character; remove it.');
     });
+    it("refuses a line break, which would end the comment lines of setupSql", () => {
+      refuses(() => validatePgIdentifier("database", "app\nCREATE ROLE evil;"), '`database` "app\\nCREATE ROLE evil;" contains a control character such as a line break; remove it.');
+    });
 
     it("counts bytes, not characters", () => {
       refuses(() => validatePgIdentifier("schemas", "é".repeat(32)), `\`schemas\` "${"é".repeat(32)}" is 64 bytes long; PostgreSQL names are at most 63 bytes.`);
