@@ -83,6 +83,8 @@ export interface NormalizedArgs {
   enableIamAuth: boolean;
   /** Whether this component turns IAM auth on itself: identifier targets with `enableIamAuth`. */
   enablesIamAuth: boolean;
+  /** IAM-auth arguments given for a managed target, where they have no effect. */
+  ignoredIamAuthArgs: string[];
   restoreIamAuthOnDelete: boolean;
   iamAuthTimeoutMinutes: number;
   createDbUser: boolean;
@@ -250,6 +252,7 @@ export function normalizeArgs(input: ClickPipesRdsIamAccessArgs, opts: pulumi.Co
     dbUsername,
     enableIamAuth,
     enablesIamAuth: identifierTarget && enableIamAuth,
+    ignoredIamAuthArgs: identifierTarget ? [] : IAM_AUTH_ARGS.filter((k) => args[k] !== undefined),
     restoreIamAuthOnDelete: args.restoreIamAuthOnDelete ?? true,
     iamAuthTimeoutMinutes: timeout,
     createDbUser,
@@ -337,6 +340,9 @@ export function validateResolvedArgs(a: NormalizedArgs, r: ResolvedArgs, databas
   }
 }
 
+/** Arguments about turning IAM auth on, which only identifier targets use. */
+const IAM_AUTH_ARGS = ["enableIamAuth", "restoreIamAuthOnDelete", "iamAuthTimeoutMinutes"] as const;
+
 /**
  * Settings that are valid but probably not what the caller wants; the component logs each as a
  * warning (they do not stop the deploy).
@@ -346,6 +352,11 @@ export function argWarnings(a: NormalizedArgs): string[] {
   if (a.engine === "postgres" && a.createDbUser && a.tableOwner === undefined) {
     warnings.push(
       "`tableOwner` is not set and no `adminUsername` is given, so tables created later will not be readable by ClickPipes until granted; set `tableOwner` to the role that creates them.",
+    );
+  }
+  for (const key of a.ignoredIamAuthArgs) {
+    warnings.push(
+      `\`${key}\` has no effect on a managed \`${a.target.kind}\`, which this component never modifies; set \`iamDatabaseAuthenticationEnabled: true\` on the resource itself.`,
     );
   }
   if (a.engine !== "postgres" && a.databases.length === 0) {

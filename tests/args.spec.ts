@@ -65,6 +65,7 @@ describe("args", () => {
         enablesIamAuth: true,
         restoreIamAuthOnDelete: true,
         iamAuthTimeoutMinutes: 30,
+        ignoredIamAuthArgs: [],
         createDbUser: true,
         adminUsername: "admin_user",
         database: "postgres",
@@ -275,6 +276,15 @@ describe("args", () => {
     it("accepts MySQL without databases, with a warning that nothing will be readable", () => {
       assert.deepEqual(argWarnings(normalizeArgs(mysqlArgs({ databases: undefined }), {})), [
         "`databases` is empty, so the database user gets no SELECT grant and ClickPipes can read no table; list the databases ClickPipes should read.",
+      ]);
+    });
+
+    it("warns that IAM-auth arguments have no effect on a managed target", () => {
+      const instance = new aws.rds.Instance("warn-managed", { instanceClass: "db.t4g.micro", engine: "postgres", iamDatabaseAuthenticationEnabled: true });
+      const a = normalizeArgs(happyPathArgs({ dbInstanceIdentifier: undefined, instance, restoreIamAuthOnDelete: false, iamAuthTimeoutMinutes: 10 }), {});
+      assert.deepEqual(argWarnings(a), [
+        "`restoreIamAuthOnDelete` has no effect on a managed `instance`, which this component never modifies; set `iamDatabaseAuthenticationEnabled: true` on the resource itself.",
+        "`iamAuthTimeoutMinutes` has no effect on a managed `instance`, which this component never modifies; set `iamDatabaseAuthenticationEnabled: true` on the resource itself.",
       ]);
     });
 
