@@ -159,7 +159,7 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
     // No inputs are registered on the component: they would include the admin password.
     super(CLICKPIPES_RDS_IAM_ACCESS_TYPE, name, {}, opts);
 
-    const target = this.checkedTarget(a);
+    const target = this.checkedTarget(name, a);
     // Checked with the target (checkedTarget), which every child depends on.
     const clickhouseRoleArn = pulumi.all([a.clickhouseRoleArn, target]).apply(([arn]) => arn);
     const dbUserArn = target.apply((t) => buildDbUserArn(t.location, t.resourceId, a.dbUsername));
@@ -215,10 +215,12 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
   }
 
   /** The target after the checks that need the lookup (engine, Aurora member, IAM flag, version). */
-  private checkedTarget(a: NormalizedArgs): pulumi.Output<TargetInfo> {
+  private checkedTarget(name: string, a: NormalizedArgs): pulumi.Output<TargetInfo> {
     // Unsecret: a secret adminUsername would otherwise make every output derived from the target secret.
     const resolved = pulumi.unsecret(pulumi.output(resolvableArgs(a)));
-    return pulumi.all([resolveTarget(a.target, this), resolved]).apply(([t, r]) =>
+    // With `enableIamAuth: false` nothing turns IAM auth on: read an instance's flag to check it.
+    const readInstanceFlagAs = a.target.kind === "dbInstanceIdentifier" && !a.enableIamAuth ? `${name}-instance` : undefined;
+    return pulumi.all([resolveTarget(a.target, this, { readInstanceFlagAs }), resolved]).apply(([t, r]) =>
       this.check(() => {
         checkTarget(t, { engine: a.engine, cdc: a.cdc, enablesIamAuth: a.enablesIamAuth });
         validateResolvedArgs(a, r, t.location.partition);
@@ -228,20 +230,19 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
   }
 
   /**
-   * Identifier targets: turn IAM auth on ("enable"), or with `enableIamAuth: false` verify an
-   * instance's flag at deploy time ("verify"; cluster lookups report it, so checkTarget does).
+   * Identifier targets with `enableIamAuth`: the resource that turns IAM auth on. Without it,
+   * checkTarget refuses a target whose flag is off (the cluster lookup reports it; an instance is
+   * read with `aws.rds.Instance.get`, which modifies nothing).
    */
   private iamAuthEnablement(name: string, a: NormalizedArgs, target: pulumi.Output<TargetInfo>): IamAuthEnablement | undefined {
-    const identifierTarget = a.target.kind === "dbInstanceIdentifier" || a.target.kind === "dbClusterIdentifier";
-    if (!identifierTarget) return undefined;
-    if (!a.enableIamAuth && a.target.kind === "dbClusterIdentifier") return undefined;
+    if (!a.enablesIamAuth) return undefined;
     return new IamAuthEnablement(
       `${name}-iam-auth`,
       {
         targetKind: a.target.kind === "dbClusterIdentifier" ? "cluster" : "instance",
         identifier: target.identifier,
         region: target.location.region,
-        mode: a.enableIamAuth ? "enable" : "verify",
+        mode: "enable",
         restoreOnDelete: a.restoreIamAuthOnDelete,
         timeoutMinutes: a.iamAuthTimeoutMinutes,
       },

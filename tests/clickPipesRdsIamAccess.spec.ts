@@ -361,9 +361,30 @@ describe("ClickPipesRdsIamAccess", () => {
       }
     });
 
-    it("only verifies an instance's flag when enableIamAuth is false", async () => {
-      await build("pg", pgArgs({ enableIamAuth: false }));
-      assert.equal(cloud.one(IAM_AUTH).inputs.mode, "verify");
+    it("is absent for an instance with enableIamAuth false, whose flag is read instead (a read modifies nothing)", async () => {
+      cloud.extraState["pg-instance"] = { iamDatabaseAuthenticationEnabled: true };
+      const c = await build("pg", pgArgs({ enableIamAuth: false }));
+      assert.deepEqual(cloud.byType(IAM_AUTH), []);
+      const read = cloud.one("aws:rds/instance:Instance");
+      assert.deepEqual([read.name, read.id, read.inputs], ["pg-instance", "db-ABCDEFGHIJKLMNOPQRSTUVWXY0", {}]);
+      assert.deepEqual(cloud.invokes.map((i) => i.token), ["aws:rds/getInstance:getInstance"]);
+      assert.equal(await valueOf(c.resourceId), "db-ABCDEFGHIJKLMNOPQRSTUVWXY0");
+    });
+
+    it("refuses an instance with enableIamAuth false whose flag is off, creating nothing", async () => {
+      cloud.extraState["pg-instance"] = { iamDatabaseAuthenticationEnabled: false };
+      const c = new ClickPipesRdsIamAccess("pg", pgArgs({ enableIamAuth: false }));
+      assert.equal(
+        await failureOf(c.resourceId),
+        `IAM database authentication is off on instance "${PG_ID}"; set \`enableIamAuth: true\` to let this component turn it on, or turn on "Password and IAM database authentication" yourself (Modify, apply immediately).`,
+      );
+      assert.deepEqual(cloud.byType("aws:iam/role:Role"), []);
+      assert.deepEqual(cloud.byType("postgresql:index/role:Role"), []);
+    });
+
+    it("reads no instance when it will enable IAM auth itself", async () => {
+      await build("pg", pgArgs());
+      assert.deepEqual(cloud.byType("aws:rds/instance:Instance"), []);
     });
 
     it("is absent for a cluster with enableIamAuth false whose lookup shows IAM auth on", async () => {

@@ -12,6 +12,8 @@ export interface RecordedResource {
   inputs: Record<string, unknown>;
   /** Inputs as sent over the wire: secrets still wrapped in their signature objects. */
   wireInputs: Record<string, unknown>;
+  /** The ID of a resource read with `.get` (undefined for registrations). */
+  id?: string;
   /** URNs of the resources this registration depends on (dependsOn plus input dependencies). */
   dependencies: string[];
   provider?: string;
@@ -193,6 +195,7 @@ export class MockCloud {
         inputs,
         wireInputs: req?.getObject()?.toJavaScript() ?? {},
         dependencies: req?.getDependenciesList() ?? [],
+        id: args.id,
         provider: args.provider,
       });
       const state = { ...computedState(args.type, args.name, inputs), ...(this.extraState[args.name] ?? {}) };
