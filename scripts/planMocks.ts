@@ -114,9 +114,21 @@ export class PlanCloud implements pulumi.runtime.Mocks {
     const inputs = (args.inputs ?? {}) as Record<string, unknown>;
     // Components (the stack, ClickPipesRdsIamAccess, a user's own) have no cloud state.
     if (args.custom === false) return { id: "", state: {} };
+    // A read (`Resource.get`): an instance the lookups describe, as DescribeDBInstances shows it.
+    if (args.id !== undefined && args.id !== "") return { id: args.id, state: this.read(args.type, args.id) };
     const state = this.state(args.type, args.name, inputs);
     // An IAM role's ID is its name; other IDs are not printed.
     return { id: args.type === "aws:iam/role:Role" ? String(state.name) : `${args.name}-id`, state };
+  }
+
+  /** What AWS would return when reading an existing resource by ID. */
+  private read(type: string, id: string): Record<string, unknown> {
+    const found = Object.entries(this.lookups.instances).find(([, a]) => a.resourceId === id);
+    if (type !== "aws:rds/instance:Instance" || found === undefined) {
+      throw new Error(`The offline plan cannot read ${type} "${id}"; describe it in \`lookups.instances\` of ${this.file}.`);
+    }
+    const [identifier, answer] = found;
+    return { ...instanceLookupResult(identifier, answer), identifier, arn: answer.arn, iamDatabaseAuthenticationEnabled: answer.iamDatabaseAuthenticationEnabled ?? false };
   }
 
   /** What AWS would return after creating the resource. */

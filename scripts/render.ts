@@ -55,8 +55,13 @@ async function treeSection(run: ProgramRun): Promise<string[]> {
   const ordered = treeOrder(run.resources);
   const labels = ordered.map((r) => `${"  ".repeat(depthOf(r, byResource))}${typeLabel(r)}`);
   const width = Math.max(...labels.map((l) => l.length));
-  const lines = [`Resources: ${ordered.length} to create`];
+  const reads = ordered.filter((r) => r.readId !== undefined).length;
+  const lines = [`Resources: ${ordered.length - reads} to create${reads === 0 ? "" : `, ${reads} to read (never modified)`}`];
   for (const [i, r] of ordered.entries()) {
+    if (r.readId !== undefined) {
+      lines.push(`  > ${labels[i].padEnd(width)}  ${r.name}  (read ${(await show(r.readId)) ?? "by ID"})`);
+      continue;
+    }
     lines.push(`  + ${labels[i].padEnd(width)}  ${r.name}`);
     const indent = " ".repeat(4 + 2 * depthOf(r, byResource) + 4);
     for (const [key, value] of Object.entries(r.props)) {

@@ -17,6 +17,8 @@ export interface ProgramResource {
   parent?: pulumi.Resource;
   /** Inputs as the program passed them: plain values, Outputs and secrets. */
   props: Record<string, unknown>;
+  /** Set for a resource read with `Resource.get`: the ID it reads. Reads create nothing. */
+  readId?: pulumi.Input<string>;
 }
 
 /** What a run produced. */
@@ -103,7 +105,8 @@ export async function runProgram(programFile: string, cfg: ProgramConfig): Promi
       const stack = pulumi.runtime.getStackResource();
       if (stack !== undefined) resources.push({ resource: stack, type: "pulumi:pulumi:Stack", name: `${pulumi.getProject()}-${pulumi.getStack()}`, props: {} });
       pulumi.runtime.registerStackTransformation((a) => {
-        if (recording) resources.push({ resource: a.resource, type: a.type, name: a.name, parent: a.opts.parent ?? stack, props: a.props });
+        const readId = (a.opts as pulumi.CustomResourceOptions).id;
+        if (recording) resources.push({ resource: a.resource, type: a.type, name: a.name, parent: a.opts.parent ?? stack, props: a.props, ...(readId === undefined ? {} : { readId }) });
         return undefined;
       });
       exports = { ...((await import(file)) as Record<string, unknown>) };

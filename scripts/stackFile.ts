@@ -89,7 +89,7 @@ function lookupAnswer(file: string, where: string, raw: unknown, kind: "instance
       throw new StackFileError(`${file}: \`${where}.${field}\` is missing; copy it from \`aws rds describe-db-${kind}\`.`);
     }
   }
-  const known: readonly string[] = [...REQUIRED_FIELDS, kind === "instances" ? "dbClusterIdentifier" : "iamDatabaseAuthenticationEnabled"];
+  const known: readonly string[] = [...REQUIRED_FIELDS, "iamDatabaseAuthenticationEnabled", ...(kind === "instances" ? ["dbClusterIdentifier"] : [])];
   const unknown = Object.keys(raw).filter((k) => !known.includes(k));
   if (unknown.length > 0) {
     throw new StackFileError(`${file}: \`${where}.${unknown[0]}\` is not a lookup field; use ${known.join(", ")}.`);

@@ -209,6 +209,20 @@ describe("npm run plan", () => {
 
   });
 
+  describe("enableIamAuth false on an instance whose flag is on", () => {
+    it("shows the instance as read, never modified, and no IAM-auth resource", async () => {
+      const on = variant("Pulumi.iam-on.yaml", (y) =>
+        y.replace("clickpipes-rds-iam:engine: postgres", "clickpipes-rds-iam:engine: postgres\n  clickpipes-rds-iam:enableIamAuth: false").replace('      engineVersion: "16.4"', '      engineVersion: "16.4"\n      iamDatabaseAuthenticationEnabled: true'),
+      );
+      const result = await planHere("--config", on);
+      assert.equal(result.code, 0, result.err);
+      const tree = result.out.split("\n").filter((l) => /^ {2}[+>] /.test(l) || l.startsWith("Resources:"));
+      assert.equal(tree[0], "Resources: 12 to create, 1 to read (never modified)");
+      assert.ok(tree.some((l) => /^ {2}> +aws:rds\/instance:Instance +clickpipes-instance {2}\(read "db-ABCDEFGHIJKLMNOPQRSTUVWXY0"\)$/.test(l)), tree.join("\n"));
+      assert.ok(!result.out.includes("clickpipes-iam-auth"));
+    });
+  });
+
   describe("a config the component refuses", () => {
     it("exits 1 with the component's message and nothing else", async () => {
       assert.deepEqual(await planHere("--config", WRONG_ENGINE), { code: 1, out: "", err: WRONG_ENGINE_MESSAGE });
@@ -224,6 +238,15 @@ describe("npm run plan", () => {
         code: 1,
         out: "",
         err: 'error: `engine` "oracle" is not supported; use "postgres", "mysql" or "mariadb".\n',
+      });
+    });
+
+    it("refuses enableIamAuth false on an instance whose flag the lookups show off", async () => {
+      const off = variant("Pulumi.iam-off.yaml", (y) => y.replace("clickpipes-rds-iam:engine: postgres", "clickpipes-rds-iam:engine: postgres\n  clickpipes-rds-iam:enableIamAuth: false"));
+      assert.deepEqual(await planHere("--config", off), {
+        code: 1,
+        out: "",
+        err: 'error: IAM database authentication is off on instance "orders-postgres"; set `enableIamAuth: true` to let this component turn it on, or turn on "Password and IAM database authentication" yourself (Modify, apply immediately).\n',
       });
     });
 
