@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 import { OperationKind, latencyMs, operationKind } from "./latency";
+import { ECHOED_RESOURCE_TYPES } from "../tests/support/mocks";
 
 const ACCOUNT = "123456789012";
 
@@ -93,19 +94,8 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
       const { __provider: _provider, ...rest } = inputs;
       return rest;
     }
-    case "aws:iam/rolePolicy:RolePolicy":
-    case "postgresql:index/role:Role":
-    case "postgresql:index/grant:Grant":
-    case "postgresql:index/defaultPrivileges:DefaultPrivileges":
-    case "postgresql:index/publication:Publication":
-    case "mysql:index/user:User":
-    case "mysql:index/grant:Grant":
-    case "pulumi:providers:postgresql":
-    case "pulumi:providers:mysql":
-    case "pulumi:providers:aws":
-    case "clickpipes-rds-iam:index:ClickPipesRdsIamAccess":
-      return { ...inputs };
     default:
+      if (ECHOED_RESOURCE_TYPES.includes(type)) return { ...inputs };
       throw new Error(`Bench mock cloud does not know resource type "${type}" (${name}).`);
   }
 }

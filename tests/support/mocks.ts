@@ -125,6 +125,21 @@ function invokeError(message: string): Error {
   return Object.assign(new Error(message), { details: message });
 }
 
+/** Resource types whose state is their inputs: nothing the specs read is computed by the cloud. */
+export const ECHOED_RESOURCE_TYPES: readonly string[] = [
+  "aws:iam/rolePolicy:RolePolicy",
+  "postgresql:index/role:Role",
+  "postgresql:index/grant:Grant",
+  "postgresql:index/defaultPrivileges:DefaultPrivileges",
+  "postgresql:index/publication:Publication",
+  "mysql:index/user:User",
+  "mysql:index/grant:Grant",
+  "pulumi:providers:postgresql",
+  "pulumi:providers:mysql",
+  "pulumi:providers:aws",
+  "clickpipes-rds-iam:index:ClickPipesRdsIamAccess",
+];
+
 /** Outputs the mock cloud computes for each resource type it knows; anything else is refused. */
 function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (type) {
@@ -134,27 +149,17 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
       const partition = /"AWS":"arn:([^:]+):/.exec(String(inputs.assumeRolePolicy))?.[1] ?? "aws";
       return { ...inputs, name: roleName, arn: `arn:${partition}:iam::${ACCOUNT}:role${path}${roleName}`, uniqueId: "AROAEXAMPLE" };
     }
-    case "aws:iam/rolePolicy:RolePolicy":
+    // Managed targets and dynamic resources (specs add computed outputs through extraState), and
+    // what the example programs (tests/examples.spec.ts) and the stack they run in create.
     case "aws:rds/instance:Instance":
     case "aws:rds/cluster:Cluster":
-    case "postgresql:index/role:Role":
-    case "postgresql:index/grant:Grant":
-    case "postgresql:index/defaultPrivileges:DefaultPrivileges":
-    case "postgresql:index/publication:Publication":
-    case "mysql:index/user:User":
-    case "mysql:index/grant:Grant":
-    case "pulumi:providers:postgresql":
-    case "pulumi:providers:mysql":
-    case "pulumi:providers:aws":
     case "pulumi-nodejs:dynamic:Resource":
-    case "clickpipes-rds-iam:index:ClickPipesRdsIamAccess":
-      return { ...inputs };
-    // Created by the example programs (tests/examples.spec.ts) and the stack they run in.
     case "aws:ssm/parameter:Parameter":
     case "clickpipes-examples:analytics:AnalyticsSource":
     case "pulumi:pulumi:Stack":
       return { ...inputs };
     default:
+      if (ECHOED_RESOURCE_TYPES.includes(type)) return { ...inputs };
       throw new Error(`Mock cloud does not know resource type "${type}" (${name}).`);
   }
 }

@@ -17,6 +17,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { Client, DatabaseError, escapeIdentifier } from "pg";
+import type { PostgresUserSql } from "../../components/sql";
 
 export interface PostgresTestServer {
   host: string;
@@ -182,14 +183,7 @@ export async function runStatements(client: Client, statements: readonly string[
 }
 
 /** The inputs of the PostgreSQL setup, as `setupSql` takes them. */
-export interface PgSetup {
-  username: string;
-  database: string;
-  schemas: readonly string[];
-  tableOwner?: string;
-  cdc: boolean;
-  publicationName?: string;
-}
+export type PgSetup = PostgresUserSql;
 
 /**
  * The statements that undo the setup by hand, as the same non-superuser admin: revoke what was
