@@ -448,7 +448,7 @@ describe("examples", () => {
       const actions = (file: string) =>
         (JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as { Statement: Array<{ Action: string[] }> }).Statement.flatMap((s) => s.Action).sort();
       const preview = actions("preview-policy.json");
-      assert.deepEqual(preview, ["iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "rds:DescribeDBClusters", "rds:DescribeDBInstances"]);
+      assert.deepEqual(preview, ["iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "rds:DescribeDBClusters", "rds:DescribeDBInstances", "rds:ListTagsForResource"]);
       const deploy = actions("deploy-policy.json");
       for (const action of [...preview, "iam:CreateRole", "iam:DeleteRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "rds:ModifyDBInstance", "rds:ModifyDBCluster"]) {
         assert.ok(deploy.includes(action), `deploy policy lacks ${action}`);
