@@ -185,9 +185,12 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
     const dbUser = a.createDbUser ? this.createDbUser(name, a, target, iamAuth ? [iamAuth] : []) : undefined;
 
     const database = pulumi.output(a.database);
+    // Through the checked target: when a check fails the role is never registered, and its own
+    // outputs would then never settle; these reject with the check's message instead.
+    const checked = (o: pulumi.Output<string>): pulumi.Output<string> => pulumi.all([target, o]).apply(([, v]) => v);
     const outputs = {
-      roleArn: role.arn,
-      roleName: role.name,
+      roleArn: checked(role.arn),
+      roleName: checked(role.name),
       dbUserArn,
       resourceId: target.resourceId,
       host: target.host,

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as aws from "@pulumi/aws";
 import * as postgresql from "@pulumi/postgresql";
+import * as pulumi from "@pulumi/pulumi";
 import { cloud, clusterLookup, failureOf, installMocks, instanceLookup, settleTree, valueOf } from "./support/mocks";
 import { ClickPipesRdsIamAccess, ClickPipesRdsIamAccessArgs } from "../components";
 
@@ -447,6 +448,16 @@ describe("ClickPipesRdsIamAccess", () => {
         '`dbInstanceIdentifier` "shop-aurora-1" is an instance of Aurora cluster "shop-aurora"; IAM auth and the resource ID belong to the cluster, so set `dbClusterIdentifier` to "shop-aurora" instead.',
       );
       assert.deepEqual(cloud.byType("aws:iam/role:Role"), []);
+    });
+
+    it("rejects every output that depends on the database with the refusal, and none hangs", async () => {
+      cloud.fixtures.instances["shop-aurora-1"] = instanceLookup({ identifier: "shop-aurora-1", engine: "aurora-mysql", dbClusterIdentifier: AURORA_ID });
+      const c = new ClickPipesRdsIamAccess("member", auroraArgs({ dbClusterIdentifier: undefined, dbInstanceIdentifier: "shop-aurora-1" }));
+      const outcome = (o: pulumi.Output<unknown>) =>
+        Promise.race([failureOf(o).then((m) => m.split(";")[0]), new Promise<string>((resolve) => setTimeout(() => resolve("still pending after 2 s"), 2000))]);
+      const names = ["roleArn", "roleName", "dbUserArn", "resourceId", "host", "port", "clickPipeSource"] as const;
+      const results = await Promise.all(names.map((k) => outcome(c[k])));
+      assert.deepEqual(Object.fromEntries(names.map((k, i) => [k, results[i]])), Object.fromEntries(names.map((k) => [k, '`dbInstanceIdentifier` "shop-aurora-1" is an instance of Aurora cluster "shop-aurora"'])));
     });
 
     it("refuses an engine that disagrees with the database, naming both", async () => {
