@@ -13,19 +13,16 @@ import {
   type DBInstance,
 } from "@aws-sdk/client-rds";
 import { mockClient } from "aws-sdk-client-mock";
+import { IamAuthEnablement, diffIamAuth, iamAuthProvider, type IamAuthOutputs } from "../components/iamAuth";
 import {
-  IamAuthEnablement,
   RETRY_MAX_ATTEMPTS,
-  diffIamAuth,
   ensureIamAuthEnabled,
-  iamAuthProvider,
   rdsClient,
   restoreIamAuth,
   verifyIamAuth,
   type Clock,
-  type IamAuthOutputs,
   type IamAuthTarget,
-} from "../components/iamAuth";
+} from "../components/iamAuthRds";
 
 const rds = mockClient(RDSClient);
 const client = new RDSClient({ region: "eu-west-1" });

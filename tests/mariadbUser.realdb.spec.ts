@@ -8,17 +8,8 @@
  */
 import * as assert from "node:assert/strict";
 import type { Connection, RowDataPacket } from "mysql2/promise";
-import {
-  AdminSession,
-  MariaDbIamUserInputs,
-  SqlSession,
-  connectAdmin,
-  createIamUser,
-  deleteIamUser,
-  iamAuthNotEnabledMessage,
-  mariaDbIamUserProvider,
-  updateIamUser,
-} from "../components/mariadbUser";
+import { AdminSession, MariaDbIamUserInputs, connectAdmin, mariaDbIamUserProvider } from "../components/mariadbUser";
+import { SqlSession, createIamUser, deleteIamUser, iamAuthNotEnabledMessage, updateIamUser } from "../components/mariadbUserPlan";
 import {
   MariaDbTestServer,
   cleanUp,

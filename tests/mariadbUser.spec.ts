@@ -2,27 +2,29 @@ import * as assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  HeldGrants,
-  IamUserState,
   MariaDbIamUser,
   MariaDbIamUserInputs,
   MariaDbIamUserOutputs,
-  SqlSession,
   adminConnectionOptions,
+  diffIamUser,
+  mariaDbIamUserOptions,
+  mariaDbIamUserProvider,
+} from "../components/mariadbUser";
+import {
+  HeldGrants,
+  IamUserState,
+  SqlSession,
   createIamUser,
   createUserStatement,
   deleteIamUser,
-  diffIamUser,
   heldGrantsQueries,
   iamAuthNotEnabledMessage,
-  mariaDbIamUserOptions,
-  mariaDbIamUserProvider,
   planCreate,
   planDelete,
   planUpdate,
   translateSqlError,
   updateIamUser,
-} from "../components/mariadbUser";
+} from "../components/mariadbUserPlan";
 import { mySetupStatements } from "../components/sql";
 
 const U = "clickpipes_iam_user";
