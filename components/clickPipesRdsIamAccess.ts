@@ -160,8 +160,10 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
     super(CLICKPIPES_RDS_IAM_ACCESS_TYPE, name, {}, opts);
 
     const target = this.checkedTarget(name, a);
-    // Checked with the target (checkedTarget), which every child depends on.
-    const clickhouseRoleArn = pulumi.all([a.clickhouseRoleArn, target]).apply(([arn]) => arn);
+    // Everything that creates or reports something goes through the checked target: when a check
+    // fails, no child is registered and every such output rejects with the check's message (a
+    // child that is never registered would otherwise leave its own outputs pending forever).
+    const clickhouseRoleArn = target.apply(() => pulumi.output(a.clickhouseRoleArn));
     const dbUserArn = target.apply((t) => buildDbUserArn(t.location, t.resourceId, a.dbUsername));
 
     const { role, policy } = createClickPipesRole(
@@ -185,12 +187,9 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
     const dbUser = a.createDbUser ? this.createDbUser(name, a, target, iamAuth ? [iamAuth] : []) : undefined;
 
     const database = pulumi.output(a.database);
-    // Through the checked target: when a check fails the role is never registered, and its own
-    // outputs would then never settle; these reject with the check's message instead.
-    const checked = (o: pulumi.Output<string>): pulumi.Output<string> => pulumi.all([target, o]).apply(([, v]) => v);
     const outputs = {
-      roleArn: checked(role.arn),
-      roleName: checked(role.name),
+      roleArn: target.apply(() => role.arn),
+      roleName: target.apply(() => role.name),
       dbUserArn,
       resourceId: target.resourceId,
       host: target.host,
@@ -255,7 +254,7 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
 
   /** The IAM database user and its grants, through the engine's provider. */
   private createDbUser(name: string, a: NormalizedArgs, target: pulumi.Output<TargetInfo>, dependsOn: pulumi.Resource[]): pulumi.Resource {
-    // Derived from the checked target, so no user is created for a target that failed a check.
+    // Through the checked target (see the constructor): no user for a target that failed a check.
     const username = target.apply(() => a.dbUsername);
     switch (a.engine) {
       case "postgres": {
@@ -316,7 +315,7 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
             adminUsername: a.adminUsername as pulumi.Input<string>,
             adminPassword: a.adminPassword as pulumi.Input<string>,
             username: a.dbUsername,
-            databases: username.apply(() => [...a.databases]),
+            databases: target.apply(() => [...a.databases]),
             cdc: a.cdc,
           },
           { parent: this, dependsOn },
