@@ -22,7 +22,7 @@ function nonEmptyList(value: string[] | undefined): string[] | undefined {
 export function argsFromConfig(config: ConfigReader): ClickPipesRdsIamAccessArgs {
   const engine = config.require("engine") as Engine;
   const postgres = engine === "postgres";
-  const adminPassword = config.getSecret("adminPassword");
+  const adminUsername = nonEmpty(config.get("adminUsername"));
   return {
     clickhouseRoleArn: config.require("clickhouseRoleArn"),
     engine,
@@ -31,10 +31,10 @@ export function argsFromConfig(config: ConfigReader): ClickPipesRdsIamAccessArgs
     dbUsername: nonEmpty(config.get("dbUsername")),
     enableIamAuth: config.getBoolean("enableIamAuth"),
     createDbUser: config.getBoolean("createDbUser"),
-    adminUsername: nonEmpty(config.get("adminUsername")),
+    adminUsername,
     // A secret Output: an empty value cannot be seen without unwrapping, so "" means unset only
     // when adminUsername is unset too.
-    adminPassword: nonEmpty(config.get("adminUsername")) === undefined ? undefined : adminPassword,
+    adminPassword: adminUsername === undefined ? undefined : config.getSecret("adminPassword"),
     database: postgres ? nonEmpty(config.get("database")) : undefined,
     schemas: postgres ? nonEmptyList(config.getObject<string[]>("schemas")) : undefined,
     databases: postgres ? undefined : nonEmptyList(config.getObject<string[]>("databases")),
