@@ -8,10 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 export interface RecordedResource {
   type: string;
   name: string;
-  /** Inputs as the mocks see them: secrets unwrapped. */
+  /** Inputs as the mocks see them: a secret stays wrapped in its signature object. */
   inputs: Record<string, unknown>;
-  /** Inputs as sent over the wire: secrets still wrapped in their signature objects. */
-  wireInputs: Record<string, unknown>;
   /** The ID of a resource read with `.get` (undefined for registrations). */
   id?: string;
   /** URNs of the resources this registration depends on (dependsOn plus input dependencies). */
@@ -22,13 +20,12 @@ export interface RecordedResource {
 /** The monitor request of the registration now being handed to `newResource`. */
 interface RegisterRequest {
   getDependenciesList(): string[];
-  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 let currentRequest: RegisterRequest | undefined;
 
 /**
- * Wraps the mock monitor so each `newResource` call can see its raw request: the mocks API
- * passes neither dependencies nor secretness, and both are behaviour the specs assert.
+ * Wraps the mock monitor so each `newResource` call can see its raw request: the mocks API does
+ * not pass a registration's dependencies, which the specs assert.
  */
 function recordRawRequests(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -198,7 +195,6 @@ export class MockCloud {
         type: args.type,
         name: args.name,
         inputs,
-        wireInputs: req?.getObject()?.toJavaScript() ?? {},
         dependencies: req?.getDependenciesList() ?? [],
         id: args.id,
         provider: args.provider,
