@@ -11,6 +11,7 @@ import { tryParseArn } from "./arn";
 import type { ClickPipesRdsIamAccessArgs } from "./clickPipesRdsIamAccess";
 import { DEFAULT_DB_USERNAME, DEFAULT_POSTGRES_DATABASE, DEFAULT_POSTGRES_SCHEMAS, Engine } from "./engines";
 import { TargetSpec } from "./target";
+import { DEFAULT_TIMEOUT_MINUTES } from "./iamAuthRds";
 import {
   ArgType,
   RoleOptionValues,
@@ -35,8 +36,8 @@ import {
   validateTargetChoice,
 } from "./validation";
 
-/** Default wait for IAM auth to be applied, in minutes. */
-export const DEFAULT_IAM_AUTH_TIMEOUT_MINUTES = 30;
+/** Default wait for IAM auth to be applied, in minutes: the enabling resource's own default. */
+export const DEFAULT_IAM_AUTH_TIMEOUT_MINUTES = DEFAULT_TIMEOUT_MINUTES;
 /** Longest wait for IAM auth to be applied, in minutes (a day). */
 export const MAX_IAM_AUTH_TIMEOUT_MINUTES = 24 * 60;
 
