@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Ensures a throwaway MariaDB server for the real-server specs (tests/*.realdb.spec.ts):
-# installed from Debian, listening on loopback only, TLS on (a test CA of its own), and an admin
-# user that logs in with a password over TCP. Run as root, by CI and by developers; no systemd
+# installed from Debian, listening on loopback only, TLS on (a test CA of its own), binary logging
+# on as ClickPipes CDC needs it (ROW, FULL row image, FULL row metadata), and an admin user that
+# logs in with a password over TCP. Run as root, by CI and by developers; no systemd
 # is assumed: the server is started directly, in the background, in its own session.
 # Idempotent: returns in a few milliseconds when the server already answers as expected.
-# A server found running without TLS is restarted with it (this script owns the test server).
+# A server found running without TLS or without binary logging is restarted with them (this script
+# owns the test server); one whose dynamic binlog settings were changed (say, by a spec that died
+# before restoring them) gets them set back with SET GLOBAL, without a restart.
 #
 # Settings (the same variables tests/support/mariadb.ts reads):
 #   MARIADB_TEST_PORT      default 3306 (the host is always 127.0.0.1)
@@ -33,10 +36,13 @@ admin_query() {
 }
 # The server answers on its socket (as the OS root, by unix_socket authentication).
 socket_ok() { mariadb --protocol=socket -S "$SOCKET" -u root --connect-timeout=2 -N -e "SELECT 1" >/dev/null 2>&1; }
-ready() { [ "$(admin_query "SELECT @@have_ssl")" = "YES" ]; }
+# TLS, binary logging and the binlog settings ClickPipes CDC needs, as one line.
+STATE_SQL="SELECT CONCAT_WS('|', @@have_ssl, @@log_bin, @@binlog_format, @@binlog_row_image, @@binlog_row_metadata)"
+WANT_STATE="YES|ON|ROW|FULL|FULL"
+ready() { [ "$(admin_query "$STATE_SQL")" = "$WANT_STATE" ]; }
 
 if command -v mariadb >/dev/null 2>&1 && [ -f "$CA" ] && [ -f "$SSL_DIR/other-ca.pem" ] && ready; then
-  log "already running on 127.0.0.1:$PORT ($(admin_query 'SELECT VERSION()'), TLS on)"
+  log "already running on 127.0.0.1:$PORT ($(admin_query 'SELECT VERSION()'), TLS on, binlog ROW/FULL/FULL)"
   exit 0
 fi
 
@@ -77,9 +83,20 @@ if [ ! -f "$SSL_DIR/other-ca.pem" ]; then
   chmod 0600 "$SSL_DIR/other-ca-key.pem"
 fi
 
-if socket_ok && [ "$(mariadb --protocol=socket -S "$SOCKET" -u root -N -B -e 'SELECT @@have_ssl')" != "YES" ]; then
-  log "restarting the running server with TLS on"
+socket_query() { mariadb --protocol=socket -S "$SOCKET" -u root -N -B -e "$1"; }
+# TLS and log_bin are startup options: a server without them is restarted. The binlog format,
+# row image and row metadata are dynamic: set back in place, for new sessions.
+if socket_ok && [ "$(socket_query "SELECT CONCAT_WS('|', @@have_ssl, @@log_bin)")" != "YES|ON" ]; then
+  log "restarting the running server with TLS and binary logging on"
   mariadb-admin --protocol=socket -S "$SOCKET" -u root shutdown
+  # shutdown returns once the server has been told; wait until the socket stops answering.
+  for _ in $(seq 1 120); do
+    socket_ok || break
+    sleep 0.25
+  done
+elif socket_ok && [ "$(socket_query "$STATE_SQL")" != "$WANT_STATE" ]; then
+  log "setting binlog_format, binlog_row_image and binlog_row_metadata back to ROW, FULL, FULL"
+  socket_query "SET GLOBAL binlog_format = 'ROW', GLOBAL binlog_row_image = 'FULL', GLOBAL binlog_row_metadata = 'FULL'"
 fi
 
 if ! socket_ok; then
@@ -88,6 +105,7 @@ if ! socket_ok; then
   setsid mariadbd --user=mysql --datadir="$DATADIR" --socket="$SOCKET" \
     --pid-file="$RUNDIR/mysqld.pid" --bind-address=127.0.0.1 --port="$PORT" \
     --ssl-ca="$CA" --ssl-cert="$SSL_DIR/server-cert.pem" --ssl-key="$SSL_DIR/server-key.pem" \
+    --log-bin=mysql-bin --server-id=1 --binlog-format=ROW --binlog-row-image=FULL --binlog-row-metadata=FULL \
     --log-error="$LOG" </dev/null >/dev/null 2>&1 &
   for _ in $(seq 1 120); do
     socket_ok && break
@@ -121,7 +139,7 @@ GRANT ALL PRIVILEGES ON *.* TO '$SQL_USER'@'127.0.0.1' WITH GRANT OPTION;
 SQL
 
 if ! ready; then
-  log "the server runs but '$ADMIN_USER' cannot log in over TCP on 127.0.0.1:$PORT, or TLS is off"
+  log "the server runs but '$ADMIN_USER' cannot log in over TCP on 127.0.0.1:$PORT, or TLS or binary logging is off ($(admin_query "$STATE_SQL"))"
   exit 1
 fi
-log "ready on 127.0.0.1:$PORT ($(admin_query 'SELECT VERSION()'), TLS on)"
+log "ready on 127.0.0.1:$PORT ($(admin_query 'SELECT VERSION()'), TLS on, binlog ROW/FULL/FULL)"

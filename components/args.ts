@@ -12,6 +12,7 @@ import type { ClickPipesRdsIamAccessArgs } from "./clickPipesRdsIamAccess";
 import { DEFAULT_DB_USERNAME, DEFAULT_POSTGRES_DATABASE, DEFAULT_POSTGRES_SCHEMAS, Engine } from "./engines";
 import { TargetSpec } from "./target";
 import { DEFAULT_TIMEOUT_MINUTES } from "./iamAuthRds";
+import { CdcOptions, normalizeCdcArgs } from "./cdcArgs";
 import {
   ArgType,
   RoleOptionValues,
@@ -64,7 +65,13 @@ export const ARG_TYPES: { readonly [K in keyof ClickPipesRdsIamAccessArgs]-?: Ar
   tableOwner: { type: "input-string" },
   databases: { type: "string-list", example: ["shop"] },
   cdc: { type: "boolean" },
+  cdcChecks: { type: "string", example: "warn" },
   publicationName: { type: "string", example: "clickpipes" },
+  createPublication: { type: "boolean" },
+  publicationTables: { type: "string-list", example: ["public.orders"] },
+  publicationAllTables: { type: "boolean" },
+  replicationMechanism: { type: "string", example: "GTID" },
+  binlogRetentionHours: { type: "number", example: 72 },
   roleName: { type: "string", example: "clickpipes-orders" },
   roleNamePrefix: { type: "string", example: "clickpipes-" },
   rolePath: { type: "string", example: "/clickpipes/" },
@@ -97,7 +104,8 @@ export interface NormalizedArgs {
   tableOwner?: pulumi.Input<string>;
   databases: readonly string[];
   cdc: boolean;
-  publicationName?: string;
+  /** The CDC options: publication, replication mechanism, binlog retention, check mode. */
+  cdcOptions: CdcOptions;
   role: RoleOptionValues;
   /** A `postgresql` provider from the resource options or the parent, if any. */
   postgresProvider?: postgresql.Provider;
@@ -105,8 +113,8 @@ export interface NormalizedArgs {
   mysqlProvider?: mysql.Provider;
 }
 
-const POSTGRES_ONLY = ["database", "schemas", "tableOwner", "publicationName"] as const;
-const MYSQL_ONLY = ["databases"] as const;
+const POSTGRES_ONLY = ["database", "schemas", "tableOwner", "publicationName", "createPublication", "publicationTables", "publicationAllTables"] as const;
+const MYSQL_ONLY = ["databases", "replicationMechanism", "binlogRetentionHours"] as const;
 
 function fail(message: string): never {
   throw new ValidationError(message);
@@ -200,11 +208,8 @@ export function normalizeArgs(input: ClickPipesRdsIamAccessArgs, opts: pulumi.Co
     validateMyDatabases(engine, databases);
   }
 
-  const cdc = args.cdc ?? false;
-  if (args.publicationName !== undefined) {
-    validatePgIdentifier("publicationName", args.publicationName);
-    if (!cdc) fail(`\`publicationName\` ${quoted(args.publicationName)} is set but \`cdc\` is false; set \`cdc: true\` or remove \`publicationName\`.`);
-  }
+  const cdcOptions = normalizeCdcArgs(engine, args, dbUsername, schemas);
+  const cdc = cdcOptions.cdc;
 
   const role: RoleOptionValues = {
     roleName: args.roleName,
@@ -244,6 +249,13 @@ export function normalizeArgs(input: ClickPipesRdsIamAccessArgs, opts: pulumi.Co
     }
   }
 
+  const publication = cdcOptions.publication;
+  if (createDbUser && !hasAdmin && publication?.create && publication.scope.kind === "schemas") {
+    fail(
+      "A publication of the `schemas` (`FOR TABLES IN SCHEMA`) needs `adminUsername` and `adminPassword`, since the `postgresql` provider cannot create one; set them, list the tables in `publicationTables`, or set `createPublication: false` and name an existing publication.",
+    );
+  }
+
   const enableIamAuth = args.enableIamAuth ?? true;
   const identifierTarget = target.kind === "dbInstanceIdentifier" || target.kind === "dbClusterIdentifier";
   return {
@@ -265,7 +277,7 @@ export function normalizeArgs(input: ClickPipesRdsIamAccessArgs, opts: pulumi.Co
     tableOwner: args.tableOwner ?? args.adminUsername,
     databases,
     cdc,
-    publicationName: args.publicationName,
+    cdcOptions,
     role,
     // A provider given by the caller wins over admin credentials only when no credentials are set.
     postgresProvider: hasAdmin ? undefined : postgresProvider,

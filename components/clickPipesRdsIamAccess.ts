@@ -18,6 +18,12 @@ import { createClickPipesRole } from "./role";
 import { TargetInfo, checkTarget, resolveTarget } from "./target";
 import { NormalizedArgs, argWarnings, normalizeArgs, resolvableArgs, validateResolvedArgs } from "./args";
 import { ValidationError } from "./validation";
+import type { CdcCheckMode } from "./cdcArgs";
+import type { ReplicationMechanism } from "./checks/readiness";
+import { CdcReadiness } from "./cdcReadiness";
+import { ReadinessRequest } from "./database/readiness";
+import { PostgresPublication } from "./postgresPublication";
+import { createPublicationStatement } from "./database/publication";
 
 /** The component's type token. */
 export const CLICKPIPES_RDS_IAM_ACCESS_TYPE = "clickpipes-rds-iam:index:ClickPipesRdsIamAccess";
@@ -99,15 +105,58 @@ export interface ClickPipesRdsIamAccessArgs {
   readonly databases?: string[];
   /**
    * Set up for CDC as well as Initial Load Only: replication grants (`rds_replication`;
-   * `REPLICATION CLIENT, REPLICATION SLAVE`). The parameter-group settings are yours to set (README).
+   * `REPLICATION CLIENT, REPLICATION SLAVE`), a publication (PostgreSQL), binlog retention
+   * (MySQL/MariaDB), and a check of every setting ClickPipes requires before any grant is made.
+   * Parameter-group values are yours to set: see `clickPipesParameters`.
    * @default false
+   * @see https://clickhouse.com/docs/integrations/clickpipes/postgres/source/rds
    */
   readonly cdc?: boolean;
   /**
-   * PostgreSQL with `cdc`: create a publication `FOR ALL TABLES` with this name for ClickPipes.
-   * @default no publication is created
+   * CDC: what an unmet requirement (a parameter-group value, binlog retention, a table without a
+   * primary key in the publication, …) does: `"enforce"` refuses the deploy with one message
+   * listing every requirement and its fix; `"warn"` logs each and deploys anyway.
+   * @default "enforce"
+   */
+  readonly cdcChecks?: CdcCheckMode;
+  /**
+   * PostgreSQL CDC: the publication ClickPipes reads; always handed to the pipe
+   * (`settings.publicationName`), since ClickPipes would otherwise try to create one as its own
+   * user, which needs table ownership.
+   * @default `${dbUsername}_publication`
    */
   readonly publicationName?: string;
+  /**
+   * PostgreSQL CDC: create the publication (and drop it on destroy). False to use an existing
+   * publication named `publicationName`; it is checked to exist and to cover what ClickPipes reads.
+   * @default true
+   */
+  readonly createPublication?: boolean;
+  /**
+   * PostgreSQL CDC: publish exactly these tables (`"schema.table"`, each in `schemas`),
+   * `FOR TABLE`, which needs only ownership of the tables. Without it the publication covers the
+   * `schemas` (`FOR TABLES IN SCHEMA`, PostgreSQL 15 and later).
+   */
+  readonly publicationTables?: string[];
+  /**
+   * PostgreSQL CDC: publish `FOR ALL TABLES`. Not advised by ClickHouse: a table without a
+   * primary key or REPLICA IDENTITY FULL then refuses UPDATE and DELETE.
+   * @default false
+   */
+  readonly publicationAllTables?: boolean;
+  /**
+   * MySQL/MariaDB CDC: how the pipe follows the binary log (`settings.replicationMechanism`).
+   * `"GTID"` needs `gtid_mode` ON on MySQL; `"FILE_POS"` must be enabled for your ClickHouse organization.
+   * @default "GTID"
+   */
+  readonly replicationMechanism?: ReplicationMechanism;
+  /**
+   * MySQL/MariaDB CDC on RDS and Aurora: the `binlog retention hours` to make sure of
+   * (`mysql.rds_set_configuration`); raised when lower or NULL, never lowered, left in place on
+   * destroy. 24 (ClickPipes' minimum) to 2160 (168 on RDS for MySQL and MariaDB).
+   * @default 72
+   */
+  readonly binlogRetentionHours?: number;
   /** Exact IAM role name. @default a name derived from the component name, with a random suffix */
   readonly roleName?: string;
   /** IAM role name prefix (at most 38 characters); conflicts with `roleName`. */
@@ -152,6 +201,10 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
   declare readonly iamAuth: IamAuthEnablement | undefined;
   /** The database user resource, if `createDbUser`. */
   declare readonly dbUser: pulumi.Resource | undefined;
+  /** CDC with `createDbUser` and admin credentials: the readiness check every grant waits on. */
+  declare readonly readiness: CdcReadiness | undefined;
+  /** PostgreSQL CDC with `createDbUser` and `createPublication`: the publication ClickPipes reads. */
+  declare readonly publication: pulumi.Resource | undefined;
 
   constructor(name: string, args: ClickPipesRdsIamAccessArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Plain arguments are checked before anything is registered.
@@ -184,7 +237,10 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
 
     for (const warning of argWarnings(a)) void pulumi.log.warn(warning, this);
     const iamAuth = this.iamAuthEnablement(name, a, target);
-    const dbUser = a.createDbUser ? this.createDbUser(name, a, target, iamAuth ? [iamAuth] : []) : undefined;
+    const readiness = this.cdcReadiness(name, a, target);
+    const waitFor = [...(iamAuth ? [iamAuth] : []), ...(readiness ? [readiness] : [])];
+    const dbUser = a.createDbUser ? this.createDbUser(name, a, target, waitFor) : undefined;
+    const publication = this.publicationResource(name, a, target, waitFor);
 
     const database = pulumi.output(a.database);
     const outputs = {
@@ -196,12 +252,23 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
       port: target.port,
       dbUsername: pulumi.output(a.dbUsername),
       clickPipeSource: pulumi.all([target, role.arn, database]).apply(([t, roleArn, db]) =>
-        clickPipeSource({ engine: a.engine, deployment: t.deployment, host: t.host, port: t.port, database: db, username: a.dbUsername, roleArn, cdc: a.cdc }),
+        clickPipeSource({
+          engine: a.engine,
+          deployment: t.deployment,
+          host: t.host,
+          port: t.port,
+          database: db,
+          username: a.dbUsername,
+          roleArn,
+          cdc: a.cdc,
+          publicationName: a.cdcOptions.publication?.name,
+          replicationMechanism: a.cdcOptions.replicationMechanism,
+        }),
       ),
       pipeModes: pulumi.output(pipeModes(a.cdc)),
       setupSql: this.setupSqlOutput(a),
     };
-    Object.assign(this, outputs, { role, rolePolicy: policy, iamAuth, dbUser });
+    Object.assign(this, outputs, { role, rolePolicy: policy, iamAuth, dbUser, readiness, publication });
     this.registerOutputs(outputs);
   }
 
@@ -224,8 +291,15 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
     const readInstanceFlagAs = a.target.kind === "dbInstanceIdentifier" && !a.enableIamAuth ? `${name}-instance` : undefined;
     return pulumi.all([resolveTarget(a.target, this, { readInstanceFlagAs }), resolved]).apply(([t, r]) =>
       this.check(() => {
-        checkTarget(t, { engine: a.engine, cdc: a.cdc, enablesIamAuth: a.enablesIamAuth });
+        const warnings = checkTarget(t, {
+          engine: a.engine,
+          cdc: a.cdc,
+          cdcChecks: a.cdcOptions.checks,
+          publication: a.cdcOptions.publication,
+          enablesIamAuth: a.enablesIamAuth,
+        });
         validateResolvedArgs(a, r, t.location.partition);
+        for (const warning of warnings) void pulumi.log.warn(warning, this);
         return t;
       }),
     );
@@ -249,6 +323,74 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
         timeoutMinutes: a.iamAuthTimeoutMinutes,
       },
       { parent: this },
+    );
+  }
+
+  /**
+   * CDC with `createDbUser` and admin credentials: the readiness check, which connects as the
+   * admin and refuses an unready source before any user or grant exists. Without credentials (a
+   * provider passed in) it cannot connect: a warning says the check did not run.
+   */
+  private cdcReadiness(name: string, a: NormalizedArgs, target: pulumi.Output<TargetInfo>): CdcReadiness | undefined {
+    if (!a.cdc || !a.createDbUser) return undefined;
+    if (a.adminUsername === undefined || a.adminPassword === undefined) {
+      void pulumi.log.warn(
+        "The CDC readiness check did not run: it needs `adminUsername` and `adminPassword` to read the database's settings; run `setupSql`'s checks by hand, or set them.",
+        this,
+      );
+      return undefined;
+    }
+    const o = a.cdcOptions;
+    const check: ReadinessRequest =
+      a.engine === "postgres"
+        ? { engine: "postgres", request: { cdc: true, schemas: [...a.schemas], publication: o.publication } }
+        : { engine: a.engine, request: { cdc: true, replicationMechanism: o.replicationMechanism ?? "GTID", setsBinlogRetentionHours: o.binlogRetentionHours } };
+    const readiness = new CdcReadiness(
+      `${name}-cdc-readiness`,
+      {
+        host: target.host,
+        port: target.port,
+        database: a.engine === "postgres" ? a.database : undefined,
+        adminUsername: a.adminUsername,
+        adminPassword: a.adminPassword,
+        target: target.apply((t) => ({ deployment: t.deployment, parameterGroup: t.parameterGroup, kind: t.kind, identifier: t.identifier })),
+        check,
+        mode: o.checks,
+      },
+      { parent: this },
+    );
+    readiness.warnings.apply((warnings) => {
+      for (const w of warnings ?? []) void pulumi.log.warn(w, this);
+    });
+    return readiness;
+  }
+
+  /**
+   * PostgreSQL CDC with `createDbUser` and `createPublication`: the publication, created after
+   * the readiness check. With admin credentials over `pg` (any scope); with only a `postgresql`
+   * provider through its `Publication` (tables or all tables: it cannot say FOR TABLES IN SCHEMA).
+   */
+  private publicationResource(name: string, a: NormalizedArgs, target: pulumi.Output<TargetInfo>, dependsOn: pulumi.Resource[]): pulumi.Resource | undefined {
+    const p = a.cdcOptions.publication;
+    if (a.engine !== "postgres" || !a.createDbUser || p === undefined || !p.create) return undefined;
+    if (a.adminUsername !== undefined && a.adminPassword !== undefined) {
+      return new PostgresPublication(
+        `${name}-publication`,
+        { host: target.host, port: target.port, database: a.database, adminUsername: a.adminUsername, adminPassword: a.adminPassword, name: p.name, scope: p.scope },
+        { parent: this, dependsOn },
+      );
+    }
+    const scope = p.scope;
+    return new postgresql.Publication(
+      `${name}-publication`,
+      {
+        name: p.name,
+        database: a.database,
+        ...(scope.kind === "allTables" ? { allTables: true } : {}),
+        // The provider wants them as "schema.table", in alphabetical order.
+        ...(scope.kind === "tables" ? { tables: scope.tables.map((t) => `${t.schema}.${t.table}`).sort() } : {}),
+      },
+      { parent: this, provider: a.postgresProvider, dependsOn },
     );
   }
 
@@ -282,7 +424,6 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
             schemas: a.schemas,
             tableOwner: a.tableOwner,
             cdc: a.cdc,
-            publicationName: a.publicationName,
             provider,
             dependsOn,
           },
@@ -331,11 +472,19 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
     switch (a.engine) {
       case "postgres":
         return pulumi.all([a.database, a.tableOwner]).apply(([database, tableOwner]) =>
-          setupSql({ engine: "postgres", username: a.dbUsername, database, schemas: a.schemas, tableOwner, cdc: a.cdc, publicationName: a.publicationName }),
+          setupSql({
+            engine: "postgres",
+            username: a.dbUsername,
+            database,
+            schemas: a.schemas,
+            tableOwner,
+            cdc: a.cdc,
+            publicationStatement: a.cdcOptions.publication?.create ? createPublicationStatement(a.cdcOptions.publication.name, a.cdcOptions.publication.scope) : undefined,
+          }),
         );
       case "mysql":
       case "mariadb":
-        return pulumi.output(setupSql({ engine: a.engine, username: a.dbUsername, databases: a.databases, cdc: a.cdc }));
+        return pulumi.output(setupSql({ engine: a.engine, username: a.dbUsername, databases: a.databases, cdc: a.cdc, binlogRetentionHours: a.cdcOptions.binlogRetentionHours }));
       default: {
         const unreachable: never = a.engine;
         throw new Error(`Unknown engine ${String(unreachable)}.`);

@@ -1,21 +1,40 @@
 /**
- * What ClickPipes is told: the fields of a ClickPipe source, and the setup SQL. Pure functions.
+ * What ClickPipes is told: the source object of a ClickPipe, and the setup SQL. Pure functions.
  */
+import type { ReplicationMechanism } from "./checks/readiness";
 import { ClickPipeSourceType, Deployment, Engine, PipeMode, clickPipeSourceType } from "./engines";
 import { mySetupStatements, postgresSetupStatements } from "./sql";
 
-/** The fields of a ClickPipe source that uses IAM role authentication. */
+/** `settings` of a ClickPipe source: the replication mode and what CDC needs besides it. */
+export interface ClickPipeSourceSettings {
+  replicationMode: PipeMode;
+  /** PostgreSQL CDC: the publication the pipe reads. Always set for PostgreSQL CDC. */
+  publicationName?: string;
+  /** MySQL/MariaDB CDC: how the pipe follows the binary log. */
+  replicationMechanism?: ReplicationMechanism;
+}
+
+/**
+ * The `source.postgres` / `source.mysql` object of the ClickPipes API's
+ * `POST /v1/organizations/{org}/services/{svc}/clickpipes` body, without `tableMappings`, for a
+ * source that uses IAM role authentication. Field names and nesting as the API takes them
+ * (ClickHouse/terraform-provider-clickhouse internal/api/clickpipe_models.go:
+ * `ClickPipePostgresSource`, `ClickPipeMySQLSource`, `ClickPipeSourceCredentials`,
+ * `ClickPipePostgresSettings`, `ClickPipeMySQLSettings`).
+ */
 export interface ClickPipeSource {
   type: ClickPipeSourceType;
   host: string;
   port: number;
-  /** PostgreSQL only: the database ClickPipes reads. */
+  /** PostgreSQL only: the database ClickPipes reads (the MySQL source has no such field). */
   database?: string;
-  username: string;
+  /** Upper case: the API refuses "iam_role". */
   authentication: "IAM_ROLE";
   /** The role ARN ClickPipes assumes ({RDS_ACCESS_IAM_ROLE_ARN} in the ClickHouse guide). */
   iamRole: string;
-  replicationMode: PipeMode;
+  /** The database user; no password with IAM_ROLE. */
+  credentials: { username: string };
+  settings: ClickPipeSourceSettings;
 }
 
 export interface ClickPipeSourceInput {
@@ -27,32 +46,51 @@ export interface ClickPipeSourceInput {
   username: string;
   roleArn: string;
   cdc: boolean;
+  /** PostgreSQL CDC: the publication's name. */
+  publicationName?: string;
+  /** MySQL/MariaDB CDC: the replication mechanism. */
+  replicationMechanism?: ReplicationMechanism;
 }
 
 export function clickPipeSource(i: ClickPipeSourceInput): ClickPipeSource {
-  const source: ClickPipeSource = {
+  const settings: ClickPipeSourceSettings = { replicationMode: i.cdc ? "cdc" : "snapshot" };
+  if (i.cdc && i.engine === "postgres") {
+    if (i.publicationName === undefined) throw new Error("A PostgreSQL CDC source needs a publication name.");
+    settings.publicationName = i.publicationName;
+  }
+  if (i.cdc && i.engine !== "postgres") settings.replicationMechanism = i.replicationMechanism ?? "GTID";
+  return {
     type: clickPipeSourceType(i.engine, i.deployment),
     host: i.host,
     port: i.port,
-    username: i.username,
+    // The MySQL source has no `database`: its databases are chosen in the table mappings.
+    ...(i.engine === "postgres" ? { database: i.database } : {}),
     authentication: "IAM_ROLE",
     iamRole: i.roleArn,
-    replicationMode: i.cdc ? "cdc" : "snapshot",
+    credentials: { username: i.username },
+    settings,
   };
-  if (i.engine === "postgres") source.database = i.database;
-  return source;
 }
 
 /** Everything that decides the setup SQL. */
 export type SetupSqlInput =
-  | { engine: "postgres"; username: string; database: string; schemas: readonly string[]; tableOwner?: string; cdc: boolean; publicationName?: string }
-  | { engine: "mysql" | "mariadb"; username: string; databases: readonly string[]; cdc: boolean };
+  | {
+      engine: "postgres";
+      username: string;
+      database: string;
+      schemas: readonly string[];
+      tableOwner?: string;
+      cdc: boolean;
+      /** The publication to create (when the component creates it), as its CREATE statement. */
+      publicationStatement?: string;
+    }
+  | { engine: "mysql" | "mariadb"; username: string; databases: readonly string[]; cdc: boolean; binlogRetentionHours?: number };
 
 /** The SQL equivalent of the database user and its grants, one statement per line. */
 export function setupSql(i: SetupSqlInput): string {
   const lines =
     i.engine === "postgres"
       ? postgresSetupStatements(i)
-      : mySetupStatements({ flavor: i.engine, username: i.username, databases: i.databases, cdc: i.cdc });
+      : mySetupStatements({ flavor: i.engine, username: i.username, databases: i.databases, cdc: i.cdc, binlogRetentionHours: i.binlogRetentionHours });
   return lines.join("\n") + "\n";
 }

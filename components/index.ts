@@ -3,7 +3,25 @@
  * Amazon RDS instance or Aurora cluster (PostgreSQL, MySQL, MariaDB).
  */
 export { ClickPipesRdsIamAccess, ClickPipesRdsIamAccessArgs, CLICKPIPES_RDS_IAM_ACCESS_TYPE } from "./clickPipesRdsIamAccess";
-export { ClickPipeSource, clickPipeSource, setupSql, SetupSqlInput } from "./clickpipe";
+export { ClickPipeSource, ClickPipeSourceSettings, clickPipeSource, setupSql, SetupSqlInput } from "./clickpipe";
+export { clickPipesParameters, ClickPipesParameterOptions, RdsParameter } from "./checks/parameters";
+export {
+  CheckResult,
+  CheckStatus,
+  MySqlRequest,
+  PostgresRequest,
+  PublicationScope,
+  REPLICATION_MECHANISMS,
+  ReplicationMechanism,
+  mySqlChecks,
+  postgresChecks,
+  targetChecks,
+  readinessFailureMessage,
+} from "./checks/readiness";
+export { MySqlFacts, PostgresFacts, PublicationFacts, QualifiedTable, TableWithoutIdentity, TargetFacts } from "./checks/facts";
+export { CDC_CHECK_MODES, CdcCheckMode, DEFAULT_BINLOG_RETENTION_HOURS } from "./cdcArgs";
+export { CdcReadiness, CdcReadinessArgs } from "./cdcReadiness";
+export { PostgresPublication, PostgresPublicationArgs } from "./postgresPublication";
 export {
   ENGINES,
   Engine,

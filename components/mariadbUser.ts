@@ -64,6 +64,8 @@ export interface AdminConnectionSettings {
   readonly adminPassword: string;
   readonly tls: boolean;
   readonly tlsCa?: string;
+  /** The server's name in messages. @default "MariaDB" */
+  readonly serverLabel?: string;
 }
 
 /** @internal mysql2 options for the admin connection: one statement per query, TLS per the args. */
@@ -98,7 +100,7 @@ export async function connectAdmin(s: AdminConnectionSettings): Promise<AdminSes
     conn = await mysql.createConnection(options);
   } catch (e) {
     const detail = sqlErrorInfo(e).sqlMessage ?? (e instanceof Error ? e.message : String(e));
-    throw new Error(`Cannot connect to MariaDB at ${s.host}:${s.port} as "${s.adminUsername}": ${detail}`, { cause: e });
+    throw new Error(`Cannot connect to ${s.serverLabel ?? "MariaDB"} at ${s.host}:${s.port} as "${s.adminUsername}": ${detail}`, { cause: e });
   }
   return {
     async query(sql: string): Promise<Record<string, unknown>[]> {

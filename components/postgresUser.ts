@@ -1,6 +1,7 @@
 /**
  * The PostgreSQL IAM user through @pulumi/postgresql: a login role granted `rds_iam`, read
- * access to the schemas, and (for CDC) `rds_replication` and an optional publication.
+ * access to the schemas, and (for CDC) `rds_replication`. The publication is the component's own
+ * resource (`postgresPublication.ts`).
  */
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,8 +13,6 @@ export interface PostgresIamUserArgs {
   /** Role whose future tables get SELECT by default; no default privileges when undefined. */
   tableOwner?: pulumi.Input<string>;
   cdc: boolean;
-  /** Publication to create for CDC, if any. */
-  publicationName?: string;
   /** Provider for the admin connection; undefined to inherit one from the component. */
   provider?: postgresql.Provider;
   /** Resources the user must wait for (IAM auth being enabled). */
@@ -25,7 +24,6 @@ export interface PostgresIamUser {
   role: postgresql.Role;
   grants: postgresql.Grant[];
   defaultPrivileges: postgresql.DefaultPrivileges[];
-  publication?: postgresql.Publication;
 }
 
 /** The `rds_*` roles the IAM user is granted: `rds_iam` always, `rds_replication` for CDC. */
@@ -76,9 +74,5 @@ export function createPostgresIamUser(name: string, a: PostgresIamUserArgs, pare
       );
     }
   }
-  const publication =
-    a.cdc && a.publicationName !== undefined
-      ? new postgresql.Publication(`${name}-publication`, { name: a.publicationName, database: a.database, allTables: true }, { parent, provider: a.provider, dependsOn: a.dependsOn })
-      : undefined;
-  return { role, grants, defaultPrivileges, publication };
+  return { role, grants, defaultPrivileges };
 }

@@ -62,13 +62,13 @@ export interface PostgresUserSql {
   /** Role that creates tables in the schemas: default privileges are set for its future tables. */
   tableOwner?: string;
   cdc: boolean;
-  /** Publication to create for CDC, if any. */
-  publicationName?: string;
+  /** CDC: the `CREATE PUBLICATION` statement of the publication the component creates, if it does. */
+  publicationStatement?: string;
 }
 
 /**
  * The PostgreSQL statements: a login role granted `rds_iam` (and `rds_replication` for CDC),
- * read access to each schema now and for future tables, and optionally a publication.
+ * read access to each schema now and for future tables, and for CDC the publication.
  */
 export function postgresSetupStatements(p: PostgresUserSql): string[] {
   const user = quotePgIdent(p.username);
@@ -81,9 +81,7 @@ export function postgresSetupStatements(p: PostgresUserSql): string[] {
     const forRole = p.tableOwner === undefined ? "" : `FOR ROLE ${quotePgIdent(p.tableOwner)} `;
     out.push(`ALTER DEFAULT PRIVILEGES ${forRole}IN SCHEMA ${s} GRANT SELECT ON TABLES TO ${user};`);
   }
-  if (p.cdc && p.publicationName !== undefined) {
-    out.push(`CREATE PUBLICATION ${quotePgIdent(p.publicationName)} FOR ALL TABLES;`);
-  }
+  if (p.cdc && p.publicationStatement !== undefined) out.push(p.publicationStatement);
   return out;
 }
 
@@ -93,6 +91,8 @@ export interface MySqlUserSql {
   username: string;
   databases: readonly string[];
   cdc: boolean;
+  /** CDC on RDS/Aurora: the `binlog retention hours` to make sure of (never lowered). */
+  binlogRetentionHours?: number;
 }
 
 /** The authentication clause for an IAM user, in each server's own syntax. */
@@ -116,9 +116,23 @@ export function myGrantStatements(p: MySqlUserSql): string[] {
   return out;
 }
 
-/** The MySQL/MariaDB statements: the IAM user and its grants. */
+/**
+ * `CALL mysql.rds_set_configuration('binlog retention hours', N);`: how long RDS and Aurora keep
+ * binary logs. The component runs it only when the current value is lower (or NULL).
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/mysql-stored-proc-configuring.html
+ */
+export function myBinlogRetentionStatement(hours: number): string {
+  if (!Number.isInteger(hours) || hours < 1) throw new Error(`Binlog retention hours ${hours} is not a positive whole number.`);
+  return `CALL mysql.rds_set_configuration('binlog retention hours', ${hours});`;
+}
+
+/** The MySQL/MariaDB statements: the IAM user and its grants, and for CDC the binlog retention. */
 export function mySetupStatements(p: MySqlUserSql): string[] {
-  return [myCreateUserStatement(p.flavor, p.username), ...myGrantStatements(p)];
+  const out = [myCreateUserStatement(p.flavor, p.username), ...myGrantStatements(p)];
+  if (p.cdc && p.binlogRetentionHours !== undefined) {
+    out.push(`-- RDS and Aurora: keep binary logs ${p.binlogRetentionHours} hours (skip it if the value is already higher)`, myBinlogRetentionStatement(p.binlogRetentionHours));
+  }
+  return out;
 }
 
 /** `REVOKE` statements that undo `myGrantStatements` for the same input, statement for statement. */

@@ -7,6 +7,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { locationFromRdsArn, DatabaseLocation } from "./arn";
 import { Deployment, Engine, RDS_ENGINE_NAMES, engineFromRdsEngine, formatChoices } from "./engines";
 import { ValidationError } from "./validation";
+import { compareVersions } from "./versions";
+import { TargetFacts } from "./checks/facts";
+import { describeResult, failures, readinessFailureMessage, targetChecks } from "./checks/readiness";
+import type { CdcCheckMode, PublicationPlan } from "./cdcArgs";
+
+export { compareVersions };
 
 /** What the component needs to know about the target database. */
 export interface TargetInfo {
@@ -32,6 +38,10 @@ export interface TargetInfo {
   memberOfCluster?: string;
   /** True when the target is an `aws.rds.Instance`/`Cluster` of the same program. */
   managed: boolean;
+  /** Automated backup retention in days, where known. */
+  backupRetentionPeriod?: number;
+  /** The DB parameter group (instance) or DB cluster parameter group (cluster), where known. */
+  parameterGroup?: string;
 }
 
 /** The target as the caller gave it. */
@@ -87,6 +97,8 @@ export function resolveTarget(spec: TargetSpec, parent: pulumi.Resource, options
         iamAuthEnabled: typeof iam === "boolean" ? iam : undefined,
         memberOfCluster: d.dbClusterIdentifier ? d.dbClusterIdentifier : undefined,
         managed: false,
+        backupRetentionPeriod: typeof d.backupRetentionPeriod === "number" ? d.backupRetentionPeriod : undefined,
+        parameterGroup: d.dbParameterGroups?.[0] || undefined,
       }));
     }
     case "dbClusterIdentifier": {
@@ -104,15 +116,17 @@ export function resolveTarget(spec: TargetSpec, parent: pulumi.Resource, options
         engineVersion: d.engineVersion,
         iamAuthEnabled: typeof d.iamDatabaseAuthenticationEnabled === "boolean" ? d.iamDatabaseAuthenticationEnabled : undefined,
         managed: false,
+        backupRetentionPeriod: typeof d.backupRetentionPeriod === "number" ? d.backupRetentionPeriod : undefined,
+        parameterGroup: d.dbClusterParameterGroupName || undefined,
       }));
     }
     case "instance": {
       const r = spec.resource;
-      return managedTarget("instance", [r.identifier, r.arn, r.resourceId, r.address, r.port, r.engine, r.engineVersionActual, r.iamDatabaseAuthenticationEnabled]);
+      return managedTarget("instance", [r.identifier, r.arn, r.resourceId, r.address, r.port, r.engine, r.engineVersionActual, r.iamDatabaseAuthenticationEnabled], [r.backupRetentionPeriod, r.parameterGroupName]);
     }
     case "cluster": {
       const r = spec.resource;
-      return managedTarget("cluster", [r.clusterIdentifier, r.arn, r.clusterResourceId, r.endpoint, r.port, r.engine, r.engineVersionActual, r.iamDatabaseAuthenticationEnabled]);
+      return managedTarget("cluster", [r.clusterIdentifier, r.arn, r.clusterResourceId, r.endpoint, r.port, r.engine, r.engineVersionActual, r.iamDatabaseAuthenticationEnabled], [r.backupRetentionPeriod, r.dbClusterParameterGroupName]);
     }
     default: {
       const unreachable: never = spec;
@@ -132,10 +146,12 @@ type ManagedOutputs = [
   engineVersion: pulumi.Output<string>,
   iamAuthEnabled: pulumi.Output<boolean | undefined>,
 ];
+/** What the readiness checks read of a managed target: backup retention and parameter group. */
+type ManagedExtras = [backupRetentionPeriod: pulumi.Output<number | undefined>, parameterGroup: pulumi.Output<string | undefined>];
 
 /** The `TargetInfo` of an `aws.rds.Instance` or `aws.rds.Cluster` of the same program: no lookup. */
-function managedTarget(kind: "instance" | "cluster", outputs: ManagedOutputs): pulumi.Output<TargetInfo> {
-  return pulumi.all(outputs).apply(([identifier, arn, resourceId, host, port, rdsEngine, engineVersion, iam]) => ({
+function managedTarget(kind: "instance" | "cluster", outputs: ManagedOutputs, extras: ManagedExtras): pulumi.Output<TargetInfo> {
+  return pulumi.all([pulumi.all(outputs), pulumi.all(extras)]).apply(([[identifier, arn, resourceId, host, port, rdsEngine, engineVersion, iam], [backups, group]]) => ({
     kind,
     deployment: kind === "cluster" ? ("aurora" as const) : ("rds" as const),
     identifier,
@@ -148,38 +164,34 @@ function managedTarget(kind: "instance" | "cluster", outputs: ManagedOutputs): p
     engineVersion,
     iamAuthEnabled: iam ?? false,
     managed: true,
+    backupRetentionPeriod: typeof backups === "number" ? backups : undefined,
+    parameterGroup: group || undefined,
   }));
 }
 
-/** Minimum engine versions: IAM auth on MariaDB, CDC over IAM on PostgreSQL. */
+/** Minimum engine versions: IAM auth on MariaDB; `FOR TABLES IN SCHEMA` publications on PostgreSQL. */
 export const MIN_MARIADB_IAM_VERSION = "10.11";
-export const MIN_POSTGRES_IAM_CDC_VERSION = "11";
-
-/** Compares dotted numeric versions ("10.11.6" vs "10.11"); non-numeric parts count as 0. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(".").map((x) => parseInt(x, 10) || 0);
-  const pb = b.split(".").map((x) => parseInt(x, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d < 0 ? -1 : 1;
-  }
-  return 0;
-}
+export const MIN_POSTGRES_SCHEMA_PUBLICATION_VERSION = "15";
 
 /** What the checks need besides the target. */
 export interface TargetCheckOptions {
   engine: Engine;
   cdc: boolean;
+  /** What unmet CDC readiness requirements do: refuse, or come back as warnings. */
+  cdcChecks: CdcCheckMode;
+  /** PostgreSQL CDC: the publication the pipe reads. */
+  publication?: PublicationPlan;
   /** Whether the component will turn IAM auth on itself (identifier targets with `enableIamAuth`). */
   enablesIamAuth: boolean;
 }
 
 /**
  * Checks a resolved target against the args: the engine agrees, an Aurora member instance is
- * refused, IAM auth is on (or will be), and the engine version supports what is asked.
- * Throws `ValidationError`.
+ * refused, IAM auth is on (or will be), the engine version supports what is asked, and the
+ * readiness checks that need only the lookup pass (`checks/readiness.ts` `targetChecks`).
+ * Throws `ValidationError`; returns the warnings to log (unmet requirements under `cdcChecks: "warn"`).
  */
-export function checkTarget(t: TargetInfo, o: TargetCheckOptions): void {
+export function checkTarget(t: TargetInfo, o: TargetCheckOptions): string[] {
   if (t.memberOfCluster !== undefined) {
     throw new ValidationError(
       `\`dbInstanceIdentifier\` "${t.identifier}" is an instance of Aurora cluster "${t.memberOfCluster}"; IAM auth and the resource ID belong to the cluster, so set \`dbClusterIdentifier\` to "${t.memberOfCluster}" instead.`,
@@ -203,9 +215,33 @@ export function checkTarget(t: TargetInfo, o: TargetCheckOptions): void {
       `MariaDB "${t.engineVersion}" on ${t.kind} "${t.identifier}" does not support IAM database authentication; upgrade to MariaDB ${MIN_MARIADB_IAM_VERSION} or later.`,
     );
   }
-  if (o.engine === "postgres" && o.cdc && t.engineVersion && compareVersions(t.engineVersion, MIN_POSTGRES_IAM_CDC_VERSION) < 0) {
+  const results = targetChecks(targetFacts(t, o.engine), { cdc: o.cdc });
+  // ClickPipes refuses an old PostgreSQL in every mode: no `cdcChecks: "warn"` makes that work.
+  const version = results.find((r) => r.id === "postgres.version" && r.status === "fail");
+  if (version !== undefined) throw new ValidationError(`${describeResult(version)}`);
+  const p = o.publication;
+  if (p?.create && p.scope.kind === "schemas" && t.engineVersion && compareVersions(t.engineVersion, MIN_POSTGRES_SCHEMA_PUBLICATION_VERSION) < 0) {
     throw new ValidationError(
-      `\`cdc\` is true but PostgreSQL "${t.engineVersion}" on ${t.kind} "${t.identifier}" cannot replicate over IAM authentication; upgrade to PostgreSQL ${MIN_POSTGRES_IAM_CDC_VERSION} or later, or set \`cdc: false\` (Initial Load Only).`,
+      `PostgreSQL "${t.engineVersion}" on ${t.kind} "${t.identifier}" has no \`FOR TABLES IN SCHEMA\` publications (PostgreSQL ${MIN_POSTGRES_SCHEMA_PUBLICATION_VERSION} and later); list the tables ClickPipes replicates in \`publicationTables\`, or create a publication yourself and set \`publicationName\` and \`createPublication: false\`.`,
     );
   }
+  const failed = failures(results);
+  if (failed.length > 0 && o.cdcChecks === "enforce") {
+    throw new ValidationError(readinessFailureMessage(`${t.kind[0].toUpperCase()}${t.kind.slice(1)} "${t.identifier}"`, failed, 'set `cdcChecks: "warn"` to deploy anyway'));
+  }
+  return [...failed, ...results.filter((r) => r.status === "warn")].map(describeResult);
+}
+
+/** The lookup's facts, as the readiness checks take them. */
+export function targetFacts(t: TargetInfo, engine: Engine): TargetFacts {
+  return {
+    engine,
+    deployment: t.deployment,
+    kind: t.kind,
+    identifier: t.identifier,
+    engineVersion: t.engineVersion ?? "",
+    backupRetentionPeriod: t.backupRetentionPeriod,
+    parameterGroup: t.parameterGroup,
+    host: t.host,
+  };
 }

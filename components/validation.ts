@@ -234,12 +234,13 @@ export const MAX_MY_DATABASE_LENGTH = 64;
 export const MY_SYSTEM_DATABASES: readonly string[] = ["mysql", "information_schema", "performance_schema", "sys"];
 
 /** Arguments that name PostgreSQL objects. */
-export type PgIdentifierArg = "database" | "schemas" | "tableOwner" | "publicationName";
+export type PgIdentifierArg = "database" | "schemas" | "tableOwner" | "publicationName" | "publicationTables";
 const PG_OBJECT: Readonly<Record<PgIdentifierArg, string>> = {
   database: "an existing database",
   schemas: "an existing schema",
   tableOwner: "the role that creates the tables",
-  publicationName: "the publication to create",
+  publicationName: "the publication ClickPipes reads",
+  publicationTables: "an existing table",
 };
 
 /** Validates a PostgreSQL identifier given in `arg` (`schemas` items are checked one by one). */

@@ -5,6 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CLICKPIPES_RDS_IAM_ACCESS_TYPE, ClickPipesRdsIamAccess } from "../components";
+import { plannedDatabaseChecks, plannedTargetChecks } from "../components/checks/readiness";
+import type { ReadinessRequest } from "../components/database/readiness";
 import { ProgramResource, ProgramRun, resolved } from "./runProgram";
 
 /** How a secret value prints. */
@@ -106,8 +108,33 @@ async function componentSection(run: ProgramRun): Promise<string[]> {
       "",
       `ClickPipes settings of ${r.name} (clickPipeSource: what to enter in the ClickPipe source):`,
       ...indentBlock(JSON.stringify(await resolved(access.clickPipeSource), null, 2)),
+      ...(await readinessLines(run, r.name, access)),
     );
   }
+  return lines;
+}
+
+/** The readiness checks of a component: those made from the lookup, and those left for `pulumi up`. */
+async function readinessLines(run: ProgramRun, name: string, access: ClickPipesRdsIamAccess): Promise<string[]> {
+  const source = await resolved<{ type: string; settings: { replicationMode: string } }>(access.clickPipeSource);
+  const cdc = source.settings.replicationMode === "cdc";
+  const engine = source.type.endsWith("postgres") ? "postgres" : source.type.endsWith("mariadb") ? "mariadb" : "mysql";
+  const deployment = source.type.startsWith("aurora") ? "aurora" : "rds";
+  const fromLookup = plannedTargetChecks(engine, deployment, cdc);
+  const lines = ["", `Readiness checks of ${name}:`];
+  if (fromLookup.length > 0) {
+    lines.push("  made from the target's settings as soon as they are known (a failure creates nothing):", ...fromLookup.map((c) => `    -  ${c.id}: ${c.requirement}`));
+  }
+  const readiness = run.resources.find((x) => x.resource === access.readiness);
+  if (readiness === undefined) {
+    lines.push(cdc ? "  CDC settings of the database: not checked (no admin credentials, or createDbUser false); check them by hand (docs/cdc.md)." : "  CDC settings: none needed (Initial Load Only).");
+    return lines;
+  }
+  const check = await resolved<ReadinessRequest>(readiness.props.check);
+  lines.push(
+    `  made over the admin connection at \`pulumi up\` by ${readiness.name}, before any user or grant (cannot run offline):`,
+    ...plannedDatabaseChecks(check).map((c) => `    -  ${c.id}: ${c.requirement}`),
+  );
   return lines;
 }
 

@@ -73,7 +73,7 @@ describe("args", () => {
         tableOwner: "admin_user",
         databases: [],
         cdc: false,
-        publicationName: undefined,
+        cdcOptions: { cdc: false, checks: "enforce" },
         role: { roleName: undefined, roleNamePrefix: undefined, rolePath: undefined, maxSessionDuration: undefined, permissionsBoundary: undefined },
       });
       assert.equal(a.postgresProvider, undefined);
@@ -135,7 +135,7 @@ describe("args", () => {
 
   describe("the arguments object", () => {
     it("declares a runtime type for every argument", () => {
-      assert.equal(Object.keys(ARG_TYPES).length, 25);
+      assert.equal(Object.keys(ARG_TYPES).length, 31);
     });
 
     it("refuses no arguments", () => {
@@ -305,7 +305,22 @@ describe("args", () => {
     });
 
     it("refuses an empty publication name", () => {
-      refuses(happyPathArgs({ publicationName: "", cdc: true }), '`publicationName` "" is an empty name; give the name of the publication to create.');
+      refuses(happyPathArgs({ publicationName: "", cdc: true }), '`publicationName` "" is an empty name; give the name of the publication ClickPipes reads.');
+    });
+
+    it("refuses CDC arguments of the other engine", () => {
+      refuses(happyPathArgs({ cdc: true, replicationMechanism: "GTID" }), '`replicationMechanism` "GTID" does not apply to engine "postgres"; remove it, since PostgreSQL uses `database` and `schemas`.');
+      refuses(mysqlArgs({ cdc: true, publicationTables: ["shop.orders"] }), '`publicationTables` ["shop.orders"] does not apply to engine "mysql"; remove it, since MySQL and MariaDB use `databases`.');
+    });
+
+    it("refuses a schema publication without admin credentials, which the postgresql provider cannot create", () => {
+      const provider = new postgresql.Provider("pg", {});
+      refuses(
+        happyPathArgs({ cdc: true, adminUsername: undefined, adminPassword: undefined }),
+        "A publication of the `schemas` (`FOR TABLES IN SCHEMA`) needs `adminUsername` and `adminPassword`, since the `postgresql` provider cannot create one; set them, list the tables in `publicationTables`, or set `createPublication: false` and name an existing publication.",
+        { providers: [provider] },
+      );
+      assert.equal(normalizeArgs(happyPathArgs({ cdc: true, adminUsername: undefined, adminPassword: undefined, publicationTables: ["public.orders"] }), { providers: [provider] }).cdcOptions.publication?.scope.kind, "tables");
     });
 
     it("refuses a role name prefix over 38 characters", () => {

@@ -311,10 +311,10 @@ describe("ClickPipesRdsIamAccess", () => {
         host: `${PG_ID}.abcdefghijkl.eu-west-1.rds.amazonaws.com`,
         port: 5432,
         database: "orders",
-        username: "clickpipes_iam_user",
         authentication: "IAM_ROLE",
         iamRole: "arn:aws:iam::123456789012:role/pg-role-0123456",
-        replicationMode: "snapshot",
+        credentials: { username: "clickpipes_iam_user" },
+        settings: { replicationMode: "snapshot" },
       });
     });
 
@@ -324,10 +324,10 @@ describe("ClickPipesRdsIamAccess", () => {
         type: "auroramysql",
         host: `${AURORA_ID}.cluster-abcdefghijkl.us-east-1.rds.amazonaws.com`,
         port: 3306,
-        username: "clickpipes_iam_user",
         authentication: "IAM_ROLE",
         iamRole: "arn:aws:iam::123456789012:role/aurora-role-0123456",
-        replicationMode: "cdc",
+        credentials: { username: "clickpipes_iam_user" },
+        settings: { replicationMode: "cdc", replicationMechanism: "GTID" },
       });
     });
   });
@@ -409,33 +409,103 @@ describe("ClickPipesRdsIamAccess", () => {
   });
 
   describe("CDC", () => {
-    it("grants rds_replication and creates the publication for PostgreSQL", async () => {
-      const c = await build("pg", pgArgs({ cdc: true, publicationName: "clickpipes_pub", database: "orders" }));
+    const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
+    const named = (name: string) => {
+      const found = cloud.byType(DYNAMIC).filter((r) => r.name === name);
+      assert.equal(found.length, 1, `expected one ${name}`);
+      return found[0];
+    };
+    const urnOf = (name: string) => new RegExp(`::${name}$`);
+
+    it("grants rds_replication and creates a publication of the listed schemas, named after the user", async () => {
+      const c = await build("pg", pgArgs({ cdc: true, database: "orders", schemas: ["public", "sales"] }));
       assert.deepEqual(cloud.one("postgresql:index/role:Role").inputs.roles, ["rds_iam", "rds_replication"]);
-      assert.deepEqual(cloud.one("postgresql:index/publication:Publication").inputs, { name: "clickpipes_pub", database: "orders", allTables: true });
-      assert.equal((await valueOf(c.clickPipeSource)).replicationMode, "cdc");
-      assert.deepEqual(await valueOf(c.pipeModes), ["snapshot", "cdc"]);
-    });
-
-    it("creates no publication unless publicationName is given", async () => {
-      await build("pg", pgArgs({ cdc: true }));
       assert.deepEqual(cloud.byType("postgresql:index/publication:Publication"), []);
+      const publication = named("pg-publication");
+      assert.deepEqual([publication.inputs.publicationName, publication.inputs.database, publication.inputs.scope], [
+        "clickpipes_iam_user_publication",
+        "orders",
+        { kind: "schemas", schemas: ["public", "sales"] },
+      ]);
+      assert.deepEqual((await valueOf(c.clickPipeSource)).settings, { replicationMode: "cdc", publicationName: "clickpipes_iam_user_publication" });
+      assert.deepEqual(await valueOf(c.pipeModes), ["snapshot", "cdc"]);
+      assert.match(await valueOf(c.setupSql), /\nCREATE PUBLICATION "clickpipes_iam_user_publication" FOR TABLES IN SCHEMA "public", "sales"[^\n]*;\n$/);
     });
 
-    it("refuses CDC over IAM on PostgreSQL before 11", async () => {
-      cloud.fixtures.instances["old-pg"] = instanceLookup({ identifier: "old-pg", engineVersion: "10.23" });
-      const c = new ClickPipesRdsIamAccess("old", pgArgs({ dbInstanceIdentifier: "old-pg", cdc: true }));
+    it("checks readiness before the user, its grants and the publication exist", async () => {
+      await build("pg", pgArgs({ cdc: true, database: "orders", cdcChecks: "warn", publicationTables: ["public.orders"] }));
+      const readiness = named("pg-cdc-readiness");
+      assert.deepEqual(readiness.inputs.check, {
+        engine: "postgres",
+        request: { cdc: true, schemas: ["public"], publication: { name: "clickpipes_iam_user_publication", create: true, scope: { kind: "tables", tables: [{ schema: "public", table: "orders" }] } } },
+      });
+      assert.deepEqual([readiness.inputs.database, readiness.inputs.mode, readiness.inputs.target], ["orders", "warn", { deployment: "rds", kind: "instance", identifier: PG_ID }]);
+      for (const r of [cloud.one("postgresql:index/role:Role"), named("pg-publication")]) {
+        assert.ok(r.dependencies.some((u) => urnOf("pg-cdc-readiness").test(u)), `${r.name} does not wait on the readiness check`);
+      }
+    });
+
+    it("uses an existing publication without creating one, and still names it in the source", async () => {
+      const c = await build("pg", pgArgs({ cdc: true, publicationName: "theirs", createPublication: false }));
+      assert.deepEqual(cloud.byType(DYNAMIC).map((r) => r.name).sort(), ["pg-cdc-readiness", "pg-iam-auth"]);
+      assert.equal((await valueOf(c.clickPipeSource)).settings.publicationName, "theirs");
+      assert.doesNotMatch(await valueOf(c.setupSql), /PUBLICATION/);
+    });
+
+    it("checks MySQL readiness with the GTID mechanism and 72 hours of binlog retention by default", async () => {
+      const c = await build("aurora", auroraArgs({ cdc: true }));
+      assert.deepEqual(named("aurora-cdc-readiness").inputs.check, { engine: "mysql", request: { cdc: true, replicationMechanism: "GTID", setsBinlogRetentionHours: 72 } });
+      assert.ok(cloud.one("mysql:index/user:User").dependencies.some((u) => urnOf("aurora-cdc-readiness").test(u)));
+      assert.match(await valueOf(c.setupSql), /\nCALL mysql\.rds_set_configuration\('binlog retention hours', 72\);\n$/);
+    });
+
+    it("makes no readiness check, publication or extra invoke for Initial Load Only", async () => {
+      await build("pg", pgArgs());
+      assert.deepEqual(cloud.byType(DYNAMIC).map((r) => r.name), ["pg-iam-auth"]);
+      assert.deepEqual(cloud.invokes.map((i) => i.token), ["aws:rds/getInstance:getInstance"]);
+    });
+
+    it("makes no extra invoke for CDC either", async () => {
+      await build("pg", pgArgs({ cdc: true }));
+      assert.deepEqual(cloud.invokes.map((i) => i.token), ["aws:rds/getInstance:getInstance"]);
+    });
+
+    it("refuses PostgreSQL before 12 in every mode, creating nothing", async () => {
+      cloud.fixtures.instances["old-pg"] = instanceLookup({ identifier: "old-pg", engineVersion: "11.22" });
+      for (const cdc of [false, true]) {
+        const c = new ClickPipesRdsIamAccess(`old-${cdc}`, pgArgs({ dbInstanceIdentifier: "old-pg", cdc }));
+        assert.equal(
+          await failureOf(c.resourceId),
+          'PostgreSQL "11.22" on instance "old-pg" is older than ClickPipes reads (12 or later, in every mode); upgrade the instance to PostgreSQL 12 or later.',
+        );
+      }
+      assert.deepEqual(cloud.byType("aws:iam/role:Role"), []);
+      assert.deepEqual(cloud.byType(DYNAMIC), []);
+    });
+
+    it("refuses a schema publication on PostgreSQL 14, and takes listed tables there", async () => {
+      cloud.fixtures.instances["pg14"] = instanceLookup({ identifier: "pg14", engineVersion: "14.12" });
+      const c = new ClickPipesRdsIamAccess("pg14", pgArgs({ dbInstanceIdentifier: "pg14", cdc: true }));
+      assert.match(await failureOf(c.resourceId), /^PostgreSQL "14\.12" on instance "pg14" has no `FOR TABLES IN SCHEMA` publications/);
+      const ok = await build("pg14-tables", pgArgs({ dbInstanceIdentifier: "pg14", cdc: true, publicationTables: ["public.orders"] }));
+      assert.equal((await valueOf(ok.clickPipeSource)).settings.publicationName, "clickpipes_iam_user_publication");
+    });
+
+    it("refuses MariaDB CDC without automated backups, before anything is created", async () => {
+      cloud.fixtures.instances["nobackup"] = { ...instanceLookup({ identifier: "nobackup", engine: "mariadb", engineVersion: "10.11.9" }), backupRetentionPeriod: 0, dbParameterGroups: ["maria-params"] };
+      const c = new ClickPipesRdsIamAccess("nb", { clickhouseRoleArn: CH_ROLE, engine: "mariadb", dbInstanceIdentifier: "nobackup", adminUsername: "admin_user", adminPassword: "pw", databases: ["shop"], cdc: true });
       assert.equal(
         await failureOf(c.resourceId),
-        '`cdc` is true but PostgreSQL "10.23" on instance "old-pg" cannot replicate over IAM authentication; upgrade to PostgreSQL 11 or later, or set `cdc: false` (Initial Load Only).',
+        'Instance "nobackup" is not ready for ClickPipes CDC (1 unmet requirement); fix it and run `pulumi up` again, or set `cdcChecks: "warn"` to deploy anyway:\n  - Automated backups are off on instance "nobackup" (backup retention period 0), so RDS keeps no binary logs for CDC; set the backup retention period to 1 day or more (Modify, "Backup retention period"; `backupRetentionPeriod` on an aws.rds.Instance).',
       );
       assert.deepEqual(cloud.byType("aws:iam/role:Role"), []);
     });
 
-    it("allows Initial Load Only on PostgreSQL before 11", async () => {
-      cloud.fixtures.instances["old-pg"] = instanceLookup({ identifier: "old-pg", engineVersion: "10.23" });
-      const c = await build("old", pgArgs({ dbInstanceIdentifier: "old-pg" }));
-      assert.deepEqual(await valueOf(c.pipeModes), ["snapshot"]);
+    it("creates the publication through a passed postgresql provider when tables are listed", async () => {
+      const provider = new postgresql.Provider("given", {});
+      await build("pp", pgArgs({ adminUsername: undefined, adminPassword: undefined, cdc: true, publicationTables: ["public.b", "public.a"] }), { providers: [provider] });
+      assert.deepEqual(cloud.one("postgresql:index/publication:Publication").inputs, { name: "clickpipes_iam_user_publication", database: "postgres", tables: ["public.a", "public.b"] });
+      assert.deepEqual(cloud.byType(DYNAMIC).map((r) => r.name), ["pp-iam-auth"]);
     });
   });
 

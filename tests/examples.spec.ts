@@ -136,10 +136,10 @@ describe("examples", () => {
         host: "orders-postgres.c1abcdefghij.eu-west-1.rds.amazonaws.com",
         port: 5432,
         database: "orders",
-        username: "clickpipes_iam_user",
         authentication: "IAM_ROLE",
         iamRole: "arn:aws:iam::123456789012:role/orders-role-0123456",
-        replicationMode: "snapshot",
+        credentials: { username: "clickpipes_iam_user" },
+        settings: { replicationMode: "snapshot" },
       });
       assert.equal(await resolved(run.exports.roleArn), "arn:aws:iam::123456789012:role/orders-role-0123456");
       assert.equal(
@@ -172,6 +172,7 @@ describe("examples", () => {
         "mysql:index/grant:Grant shop-select-inventory",
         "mysql:index/grant:Grant shop-select-shop",
         "mysql:index/user:User shop-db-user",
+        "pulumi-nodejs:dynamic:Resource shop-cdc-readiness",
         "pulumi-nodejs:dynamic:Resource shop-iam-auth",
         "pulumi:providers:mysql shop-mysql",
         "pulumi:pulumi:Stack project-stack",
@@ -190,10 +191,10 @@ describe("examples", () => {
         type: "auroramysql",
         host: "shop-aurora.cluster-c1abcdefghij.us-east-1.rds.amazonaws.com",
         port: 3306,
-        username: "clickpipes_iam_user",
         authentication: "IAM_ROLE",
         iamRole: "arn:aws:iam::123456789012:role/shop-role-0123456",
-        replicationMode: "cdc",
+        credentials: { username: "clickpipes_iam_user" },
+        settings: { replicationMode: "cdc", replicationMechanism: "GTID" },
       });
       assert.equal(
         await resolved(run.exports.setupSql),
@@ -202,6 +203,8 @@ describe("examples", () => {
           "GRANT SELECT ON `shop`.* TO 'clickpipes_iam_user'@'%';",
           "GRANT SELECT ON `inventory`.* TO 'clickpipes_iam_user'@'%';",
           "GRANT REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO 'clickpipes_iam_user'@'%';",
+          "-- RDS and Aurora: keep binary logs 72 hours (skip it if the value is already higher)",
+          "CALL mysql.rds_set_configuration('binlog retention hours', 72);",
           "",
         ].join("\n"),
       );
@@ -232,11 +235,14 @@ describe("examples", () => {
         "aws:iam/role:Role orders-role",
         "aws:iam/rolePolicy:RolePolicy orders-connect",
         "aws:rds/instance:Instance orders-db",
+        "aws:rds/parameterGroup:ParameterGroup orders-params",
         "clickpipes-rds-iam:index:ClickPipesRdsIamAccess orders",
         "postgresql:index/defaultPrivileges:DefaultPrivileges orders-default-select-public",
         "postgresql:index/grant:Grant orders-select-public",
         "postgresql:index/grant:Grant orders-usage-public",
         "postgresql:index/role:Role orders-db-user",
+        "pulumi-nodejs:dynamic:Resource orders-cdc-readiness",
+        "pulumi-nodejs:dynamic:Resource orders-publication",
         "pulumi:providers:postgresql orders-postgresql",
         "pulumi:pulumi:Stack project-stack",
       ]);
@@ -252,6 +258,12 @@ describe("examples", () => {
       assert.deepEqual([provider.host, provider.username, provider.password], [address, "orders_admin", secret(SECRET_PLACEHOLDER)]);
       assert.equal(await resolved(run.exports.dbEndpoint), `${address}:5432`);
       assert.equal(((await resolved(run.exports.clickPipeSource)) as { host: string }).host, address);
+      assert.deepEqual(inputsOf("aws:rds/parameterGroup:ParameterGroup", "orders-params").parameters, [
+        { name: "rds.logical_replication", value: "1", applyMethod: "pending-reboot" },
+        { name: "rds.iam_auth_for_replication", value: "1", applyMethod: "immediate" },
+      ]);
+      assert.deepEqual(((await resolved(run.exports.clickPipeSource)) as { settings: unknown }).settings, { replicationMode: "cdc", publicationName: "clickpipes_iam_user_publication" });
+      assert.deepEqual(inputsOf("pulumi-nodejs:dynamic:Resource", "orders-publication").scope, { kind: "schemas", schemas: ["public"] });
     });
 
     it("is refused by the component when the instance has IAM auth off", async () => {
@@ -290,6 +302,7 @@ describe("examples", () => {
         "mysql:index/user:User shop-db-user",
         "pulumi-nodejs:dynamic:Resource billing-iam-auth",
         "pulumi-nodejs:dynamic:Resource orders-iam-auth",
+        "pulumi-nodejs:dynamic:Resource shop-cdc-readiness",
         "pulumi-nodejs:dynamic:Resource shop-iam-auth",
         "pulumi:providers:mysql shop-mysql",
         "pulumi:providers:postgresql orders-postgresql",
@@ -312,9 +325,9 @@ describe("examples", () => {
         shop: "arn:aws:iam::123456789012:role/shop-role-0123456",
         billing: "arn:aws:iam::123456789012:role/billing-role-0123456",
       });
-      const sources = (await resolved(run.exports.clickPipeSources)) as Record<string, { type: string; replicationMode: string }>;
+      const sources = (await resolved(run.exports.clickPipeSources)) as Record<string, { type: string; settings: { replicationMode: string } }>;
       assert.deepEqual(
-        Object.entries(sources).map(([n, s]) => [n, s.type, s.replicationMode]),
+        Object.entries(sources).map(([n, s]) => [n, s.type, s.settings.replicationMode]),
         [
           ["orders", "rdspostgres", "snapshot"],
           ["shop", "auroramysql", "cdc"],
@@ -387,10 +400,10 @@ describe("examples", () => {
         host: "events-postgres.c1abcdefghij.eu-central-1.rds.amazonaws.com",
         port: 5432,
         database: "analytics",
-        username: "clickpipes_iam_user",
         authentication: "IAM_ROLE",
         iamRole: "arn:aws:iam::123456789012:role/events-clickpipes-role-0123456",
-        replicationMode: "snapshot",
+        credentials: { username: "clickpipes_iam_user" },
+        settings: { replicationMode: "snapshot" },
       });
       assert.deepEqual(inputsOf("pulumi:providers:aws", "analytics-aws").region, "eu-central-1");
       assert.equal(await resolved(run.exports.settingsParameterName), "/analytics/sources/events/clickpipe-source");

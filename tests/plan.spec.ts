@@ -190,10 +190,10 @@ describe("npm run plan", () => {
         host: "orders-postgres.c1abcdefghij.eu-west-1.rds.amazonaws.com",
         port: 5432,
         database: "orders",
-        username: "clickpipes_iam_user",
         authentication: "IAM_ROLE",
         iamRole: "arn:aws:iam::123456789012:role/clickpipes-role-xxxxxxx",
-        replicationMode: "snapshot",
+        credentials: { username: "clickpipes_iam_user" },
+        settings: { replicationMode: "snapshot" },
       });
     });
 

@@ -13,6 +13,7 @@
 import * as assert from "node:assert/strict";
 import { Client, DatabaseError } from "pg";
 import { setupSql } from "../components/clickpipe";
+import { createPublicationStatement } from "../components/database/publication";
 import {
   PgSetup,
   StatementRun,
@@ -352,10 +353,10 @@ describe("setupSql for PostgreSQL against a real PostgreSQL 15, run by a non-sup
     });
   });
 
-  describe("CDC with publicationName", () => {
+  describe("CDC with a publication of the listed schemas", () => {
     const cdcDb = role("cdc");
     const user = role("cdc_user");
-    const publication = `${p} Pub "all"`;
+    const publication = `${p} Pub "s"`;
     let run: StatementRun & { statements: string[] };
     let cdcSuper: Client;
 
@@ -369,7 +370,7 @@ describe("setupSql for PostgreSQL against a real PostgreSQL 15, run by a non-sup
         CREATE TABLE hidden.secrets (id int PRIMARY KEY);
       `);
       cdcSuper = await open("superuser", cdcDb);
-      run = await setUp({ username: user, database: cdcDb, schemas: ["sales"], tableOwner: server.user, cdc: true, publicationName: publication });
+      run = await setUp({ username: user, database: cdcDb, schemas: ["sales"], tableOwner: server.user, cdc: true, publicationStatement: createPublicationStatement(publication, { kind: "schemas", schemas: ["sales"] }) });
     });
 
     it("grants rds_iam and rds_replication, and the admin stays a member of neither", async () => {
@@ -381,23 +382,20 @@ describe("setupSql for PostgreSQL against a real PostgreSQL 15, run by a non-sup
       assert.deepEqual(rows, [{ iam: false, repl: false }]);
     });
 
-    it("fails only at CREATE PUBLICATION … FOR ALL TABLES, which needs a superuser on stock PostgreSQL", () => {
+    it("fails only at CREATE PUBLICATION … FOR TABLES IN SCHEMA, which needs a superuser on stock PostgreSQL", () => {
       const last = run.statements[run.statements.length - 1];
-      assert.equal(last, `CREATE PUBLICATION "${p} Pub ""all""" FOR ALL TABLES;`);
-      assert.deepEqual(run.errors, [{ statement: last, code: "42501", message: "must be superuser to create FOR ALL TABLES publication" }]);
+      assert.equal(last, `CREATE PUBLICATION "${p} Pub ""s""" FOR TABLES IN SCHEMA "sales";`);
+      assert.deepEqual(run.errors, [{ statement: last, code: "42501", message: "must be superuser to create FOR TABLES IN SCHEMA publication" }]);
       assert.deepEqual(run.notices, []);
     });
 
-    it("as a superuser the same statement creates a publication of every table in the database, listed schemas or not", async () => {
+    it("as a superuser the same statement publishes the listed schema and nothing else", async () => {
       await cdcSuper.query(run.statements[run.statements.length - 1]);
       const pub = await cdcSuper.query("SELECT puballtables, pubowner::regrole::text AS owner FROM pg_publication WHERE pubname = $1", [publication]);
-      assert.deepEqual(pub.rows, [{ puballtables: true, owner: server.superuser }]);
+      assert.deepEqual(pub.rows, [{ puballtables: false, owner: server.superuser }]);
       const tables = await cdcSuper.query("SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = $1 ORDER BY 1, 2", [publication]);
-      // hidden.secrets is published too, though the user cannot SELECT it.
-      assert.deepEqual(tables.rows, [
-        { schemaname: "hidden", tablename: "secrets" },
-        { schemaname: "sales", tablename: "orders" },
-      ]);
+      // hidden.secrets, which the user cannot SELECT, is not published.
+      assert.deepEqual(tables.rows, [{ schemaname: "sales", tablename: "orders" }]);
       await assertPrivileges(cdcSuper, user, [...tableChecks("sales", "orders", true), ...tableChecks("hidden", "secrets", false)]);
     });
   });

@@ -43,13 +43,21 @@ describe("sql", () => {
       ]);
     });
     it("adds rds_replication and the publication for CDC", () => {
-      const s = postgresSetupStatements({ username: "cp", database: "app", schemas: ["public"], cdc: true, publicationName: "clickpipes_pub" });
+      const s = postgresSetupStatements({ username: "cp", database: "app", schemas: ["public"], cdc: true, publicationStatement: 'CREATE PUBLICATION "p" FOR TABLES IN SCHEMA "public";' });
       assert.equal(s[3], 'GRANT rds_replication TO "cp";');
-      assert.equal(s[s.length - 1], 'CREATE PUBLICATION "clickpipes_pub" FOR ALL TABLES;');
+      assert.equal(s[s.length - 1], 'CREATE PUBLICATION "p" FOR TABLES IN SCHEMA "public";');
     });
   });
 
   describe("mySetupStatements", () => {
+    it("ends CDC setups with the binlog retention call when asked, and only for CDC", () => {
+      const cdc = mySetupStatements({ flavor: "mysql", username: "cp", databases: ["shop"], cdc: true, binlogRetentionHours: 72 });
+      assert.deepEqual(cdc.slice(-2), [
+        "-- RDS and Aurora: keep binary logs 72 hours (skip it if the value is already higher)",
+        "CALL mysql.rds_set_configuration('binlog retention hours', 72);",
+      ]);
+      assert.equal(mySetupStatements({ flavor: "mysql", username: "cp", databases: ["shop"], cdc: false, binlogRetentionHours: 72 }).length, 2);
+    });
     it("uses MySQL's IDENTIFIED WITH syntax and REQUIRE SSL", () => {
       assert.deepEqual(mySetupStatements({ flavor: "mysql", username: "cp", databases: ["shop", "a_b"], cdc: true }), [
         "CREATE USER 'cp'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL;",

@@ -9,7 +9,7 @@ function target(over: Partial<TargetInfo> = {}): TargetInfo {
     arn: "arn:aws:rds:eu-west-1:123456789012:db:db1",
     location: { partition: "aws", region: "eu-west-1", account: "123456789012" },
     resourceId: "db-ABC",
-    host: "db1.example",
+    host: "db1.abcdefghijkl.eu-west-1.rds.amazonaws.com",
     port: 5432,
     rdsEngine: "postgres",
     engineVersion: "16.4",
@@ -18,7 +18,8 @@ function target(over: Partial<TargetInfo> = {}): TargetInfo {
   };
 }
 
-const ok = { engine: "postgres" as const, cdc: false, enablesIamAuth: true };
+const ok = { engine: "postgres" as const, cdc: false, cdcChecks: "enforce" as const, enablesIamAuth: true };
+const schemasPublication = { name: "pub", create: true, scope: { kind: "schemas" as const, schemas: ["public"] } };
 
 describe("target", () => {
   describe("compareVersions", () => {
@@ -56,6 +57,33 @@ describe("target", () => {
     });
     it("leaves an instance lookup's unknown flag to the verifying resource", () => {
       assert.doesNotThrow(() => checkTarget(target({ iamAuthEnabled: undefined }), { ...ok, enablesIamAuth: false }));
+    });
+    it("refuses PostgreSQL before 12 in every mode, whatever cdcChecks says", () => {
+      const message = 'PostgreSQL "11.22" on instance "db1" is older than ClickPipes reads (12 or later, in every mode); upgrade the instance to PostgreSQL 12 or later.';
+      assert.throws(() => checkTarget(target({ engineVersion: "11.22" }), ok), { message });
+      assert.throws(() => checkTarget(target({ engineVersion: "11.22" }), { ...ok, cdc: true, cdcChecks: "warn", publication: schemasPublication }), { message });
+      assert.deepEqual(checkTarget(target({ engineVersion: "12.22" }), ok), []);
+    });
+    it("refuses a schema publication to create on PostgreSQL before 15, and accepts listed tables there", () => {
+      const cdc = { ...ok, cdc: true, publication: schemasPublication };
+      assert.throws(() => checkTarget(target({ engineVersion: "14.12" }), cdc), {
+        message:
+          'PostgreSQL "14.12" on instance "db1" has no `FOR TABLES IN SCHEMA` publications (PostgreSQL 15 and later); list the tables ClickPipes replicates in `publicationTables`, or create a publication yourself and set `publicationName` and `createPublication: false`.',
+      });
+      const tables = { ...cdc, publication: { name: "pub", create: true, scope: { kind: "tables" as const, tables: [{ schema: "public", table: "orders" }] } } };
+      assert.deepEqual(checkTarget(target({ engineVersion: "14.12" }), tables), []);
+      assert.deepEqual(checkTarget(target({ engineVersion: "14.12" }), { ...cdc, publication: { ...schemasPublication, create: false } }), []);
+    });
+    it("refuses MySQL/MariaDB CDC on RDS without automated backups, or warns under cdcChecks warn", () => {
+      const maria = target({ rdsEngine: "mariadb", engineVersion: "10.11.9", backupRetentionPeriod: 0, parameterGroup: "pg1" });
+      const problem =
+        'Automated backups are off on instance "db1" (backup retention period 0), so RDS keeps no binary logs for CDC; set the backup retention period to 1 day or more (Modify, "Backup retention period"; `backupRetentionPeriod` on an aws.rds.Instance).';
+      assert.throws(() => checkTarget(maria, { ...ok, engine: "mariadb", cdc: true }), {
+        message: `Instance "db1" is not ready for ClickPipes CDC (1 unmet requirement); fix it and run \`pulumi up\` again, or set \`cdcChecks: "warn"\` to deploy anyway:\n  - ${problem}`,
+      });
+      assert.deepEqual(checkTarget(maria, { ...ok, engine: "mariadb", cdc: true, cdcChecks: "warn" }), [problem]);
+      assert.deepEqual(checkTarget(maria, { ...ok, engine: "mariadb", cdc: false }), []);
+      assert.deepEqual(checkTarget({ ...maria, backupRetentionPeriod: 7 }, { ...ok, engine: "mariadb", cdc: true }), []);
     });
   });
 });

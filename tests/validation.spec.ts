@@ -303,7 +303,7 @@ describe("validation", () => {
     it("refuses an empty name, saying what it names", () => {
       refuses(() => validatePgIdentifier("database", ""), '`database` "" is an empty name; give the name of an existing database.');
       refuses(() => validatePgIdentifier("tableOwner", ""), '`tableOwner` "" is an empty name; give the name of the role that creates the tables.');
-      refuses(() => validatePgIdentifier("publicationName", ""), '`publicationName` "" is an empty name; give the name of the publication to create.');
+      refuses(() => validatePgIdentifier("publicationName", ""), '`publicationName` "" is an empty name; give the name of the publication ClickPipes reads.');
     });
 
     it("refuses a NUL character", () => {

@@ -152,6 +152,7 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
     case "aws:rds/cluster:Cluster":
     case "pulumi-nodejs:dynamic:Resource":
     case "aws:ssm/parameter:Parameter":
+    case "aws:rds/parameterGroup:ParameterGroup":
     case "clickpipes-examples:analytics:AnalyticsSource":
     case "pulumi:pulumi:Stack":
       return { ...inputs };

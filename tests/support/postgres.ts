@@ -17,6 +17,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { Client, DatabaseError, escapeIdentifier } from "pg";
+import type { PgConnectionSettings } from "../../components/database/pgSession";
 import type { PostgresUserSql } from "../../components/sql";
 
 export interface PostgresTestServer {
@@ -66,6 +67,21 @@ export async function connect(server: PostgresTestServer, as: "admin" | "superus
   });
   await client.connect();
   return client;
+}
+
+/**
+ * Settings for the production connection code (`connectPostgres`) as the admin or the superuser,
+ * to `database`. TLS off: the test server has none (`ssl = off` in `.ci/postgres.sh`).
+ */
+export function pgSettings(server: PostgresTestServer, as: "admin" | "superuser", database = server.database): PgConnectionSettings {
+  return {
+    host: server.host,
+    port: server.port,
+    database,
+    adminUsername: as === "admin" ? server.user : server.superuser,
+    adminPassword: as === "admin" ? server.password : server.superuserPassword,
+    tls: false,
+  };
 }
 
 export interface PostgresSessions {

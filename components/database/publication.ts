@@ -1,0 +1,146 @@
+/**
+ * The PostgreSQL publication a CDC ClickPipe reads: the SQL (pure builders, also shown in
+ * `setupSql`), and creating, changing and dropping it over a `PgSession`.
+ *
+ * Who may do what, on stock PostgreSQL 15: `FOR TABLE` needs ownership of each table listed;
+ * `FOR TABLES IN SCHEMA` and `FOR ALL TABLES` (and `ALTER PUBLICATION … SET TABLES IN SCHEMA`)
+ * need a superuser. Whether RDS lets `rds_superuser` members do the latter is not verified here,
+ * so a refusal says what works without it.
+ */
+import type { QualifiedTable } from "../checks/facts";
+import type { PublicationScope } from "../checks/readiness";
+import { quotePgIdent } from "../sql";
+import { PgSession, pgErrorInfo } from "./pgSession";
+
+/** `"schema"."table"`. */
+function qualifiedIdent(t: QualifiedTable): string {
+  return `${quotePgIdent(t.schema)}.${quotePgIdent(t.table)}`;
+}
+
+/** What a `FOR`/`SET` clause lists, for schemas or tables: quoted, comma-separated; never empty. */
+function scopeList(name: string, scope: Exclude<PublicationScope, { kind: "allTables" }>): string {
+  if (scope.kind === "schemas") {
+    if (scope.schemas.length === 0) throw new Error(`Publication "${name}" has no schemas to publish; list at least one.`);
+    return `TABLES IN SCHEMA ${scope.schemas.map(quotePgIdent).join(", ")}`;
+  }
+  if (scope.tables.length === 0) throw new Error(`Publication "${name}" has no tables to publish; list at least one.`);
+  return `TABLE ${scope.tables.map(qualifiedIdent).join(", ")}`;
+}
+
+/**
+ * `CREATE PUBLICATION "name" FOR TABLES IN SCHEMA "a", "b";`, `… FOR TABLE "s"."t", …;` or
+ * `… FOR ALL TABLES;`. It publishes every operation (PostgreSQL's default), as ClickPipes needs.
+ */
+export function createPublicationStatement(name: string, scope: PublicationScope): string {
+  const what = scope.kind === "allTables" ? "ALL TABLES" : scopeList(name, scope);
+  return `CREATE PUBLICATION ${quotePgIdent(name)} FOR ${what};`;
+}
+
+/** `DROP PUBLICATION IF EXISTS "name";` */
+export function dropPublicationStatement(name: string): string {
+  return `DROP PUBLICATION IF EXISTS ${quotePgIdent(name)};`;
+}
+
+/**
+ * `ALTER PUBLICATION "name" SET TABLES IN SCHEMA …;` or `… SET TABLE …;`: replaces everything the
+ * publication lists. Undefined for all tables: a publication becomes or stops being FOR ALL TABLES
+ * only by being replaced.
+ */
+export function alterPublicationStatement(name: string, scope: PublicationScope): string | undefined {
+  if (scope.kind === "allTables") return undefined;
+  return `ALTER PUBLICATION ${quotePgIdent(name)} SET ${scopeList(name, scope)};`;
+}
+
+/** The message for a publication that exists already when the component is to create it. */
+export function publicationExistsMessage(name: string): string {
+  return `Publication "${name}" already exists; set \`createPublication: false\` to use it, or choose another \`publicationName\`.`;
+}
+
+/** What to do instead of a publication only a superuser may make. */
+const INSTEAD =
+  "list the tables in `publicationTables` instead (FOR TABLE needs only ownership of each table), or create the publication yourself and set `createPublication: false`";
+
+/**
+ * The message for PostgreSQL's "must be superuser to create FOR TABLES IN SCHEMA publication" (or
+ * FOR ALL TABLES, or "to add or set schemas" on ALTER).
+ */
+export function superuserRequiredMessage(name: string, scope: PublicationScope, verb: "create" | "change"): string {
+  const clause = scope.kind === "allTables" ? "FOR ALL TABLES" : "FOR TABLES IN SCHEMA";
+  const doing = verb === "create" ? `create publication "${name}" ${clause}` : `set publication "${name}" to TABLES IN SCHEMA`;
+  return `Cannot ${doing}: on stock PostgreSQL only a superuser may ${verb === "create" ? "create such a publication" : "add schemas to a publication"}, and whether RDS's rds_superuser may is not verified; ${INSTEAD}.`;
+}
+
+/** The message for PostgreSQL's "must be owner of table X": `table` is X, qualified when the scope says which one it is. */
+export function tableOwnerRequiredMessage(name: string, scope: PublicationScope, table: string, verb: "create" | "change"): string {
+  const matches = scope.kind === "tables" ? scope.tables.filter((t) => t.table === table) : [];
+  const shown = matches.length === 1 ? `"${matches[0].schema}"."${table}"` : `"${table}"`;
+  return `Cannot ${verb === "create" ? "create" : "change"} publication "${name}": the admin user does not own table ${shown}, and FOR TABLE needs ownership of every table it lists; make the admin user a member of the table's owner, or create the publication yourself and set \`createPublication: false\`.`;
+}
+
+/** PostgreSQL `insufficient_privilege`. */
+const INSUFFICIENT_PRIVILEGE = "42501";
+/** PostgreSQL `duplicate_object`. */
+const DUPLICATE_OBJECT = "42710";
+
+/** A server error as an Error that says what failed; privilege errors get their own message. */
+export function translatePublicationError(e: unknown, statement: string, name: string, scope: PublicationScope, verb: "create" | "change"): Error {
+  const info = pgErrorInfo(e);
+  const message = info.message ?? (e instanceof Error ? e.message : String(e));
+  if (info.code === INSUFFICIENT_PRIVILEGE) {
+    if (/^must be superuser to (create FOR (TABLES IN SCHEMA|ALL TABLES) publication|add or set schemas)/.test(message)) {
+      return new Error(superuserRequiredMessage(name, scope, verb), { cause: e });
+    }
+    const owner = /^must be owner of table (.*)$/.exec(message);
+    if (owner !== null) return new Error(tableOwnerRequiredMessage(name, scope, owner[1], verb), { cause: e });
+  }
+  if (verb === "create" && info.code === DUPLICATE_OBJECT) return new Error(publicationExistsMessage(name), { cause: e });
+  return new Error(`PostgreSQL error${info.code === undefined ? "" : ` ${info.code}`} running "${statement}": ${message}`, { cause: e });
+}
+
+async function run(session: PgSession, statement: string, name: string, scope: PublicationScope, verb: "create" | "change"): Promise<void> {
+  try {
+    await session.query(statement);
+  } catch (e) {
+    throw translatePublicationError(e, statement, name, scope, verb);
+  }
+}
+
+/** Whether the publication exists, and whether it is FOR ALL TABLES; undefined when it does not exist. */
+async function existing(session: PgSession, name: string): Promise<{ allTables: boolean } | undefined> {
+  const rows = await session.query("SELECT puballtables FROM pg_publication WHERE pubname = $1", [name]);
+  return rows.length === 0 ? undefined : { allTables: rows[0].puballtables === true };
+}
+
+/** Creates the publication; refuses one that exists already (it is not this component's). */
+export async function createPublication(session: PgSession, name: string, scope: PublicationScope): Promise<void> {
+  const statement = createPublicationStatement(name, scope);
+  if ((await existing(session, name)) !== undefined) throw new Error(publicationExistsMessage(name));
+  await run(session, statement, name, scope, "create");
+}
+
+/** Drops the publication; one that is gone already is fine. */
+export async function deletePublication(session: PgSession, name: string): Promise<void> {
+  const statement = dropPublicationStatement(name);
+  try {
+    await session.query(statement);
+  } catch (e) {
+    const info = pgErrorInfo(e);
+    throw new Error(`PostgreSQL error${info.code === undefined ? "" : ` ${info.code}`} running "${statement}": ${info.message ?? String(e)}`, { cause: e });
+  }
+}
+
+/**
+ * Changes what the publication covers to `scope` (`ALTER PUBLICATION … SET`), creating it again
+ * when it has gone. A change to or from FOR ALL TABLES cannot be made in place: the resource
+ * replaces the publication instead, and this refuses it.
+ */
+export async function updatePublication(session: PgSession, name: string, scope: PublicationScope): Promise<void> {
+  const now = await existing(session, name);
+  if (now === undefined) return createPublication(session, name, scope);
+  if (now.allTables && scope.kind === "allTables") return;
+  const statement = alterPublicationStatement(name, scope);
+  if (now.allTables || statement === undefined) {
+    throw new Error(`Publication "${name}" cannot be changed to or from FOR ALL TABLES in place; it has to be dropped and created again.`);
+  }
+  await run(session, statement, name, scope, "change");
+}

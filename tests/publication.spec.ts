@@ -1,0 +1,190 @@
+/**
+ * The publication SQL builders and error translation (`components/database/publication.ts`):
+ * pure, no server. The same statements run against PostgreSQL in publication.realpg.spec.ts.
+ */
+import * as assert from "node:assert/strict";
+import type { PublicationScope } from "../components/checks/readiness";
+import {
+  alterPublicationStatement,
+  createPublication,
+  createPublicationStatement,
+  deletePublication,
+  dropPublicationStatement,
+  translatePublicationError,
+  updatePublication,
+} from "../components/database/publication";
+import { PgSession, pgClientConfig, pgErrorInfo } from "../components/database/pgSession";
+
+const schemas = (...s: string[]): PublicationScope => ({ kind: "schemas", schemas: s });
+const tables = (...t: [string, string][]): PublicationScope => ({ kind: "tables", tables: t.map(([schema, table]) => ({ schema, table })) });
+const ALL: PublicationScope = { kind: "allTables" };
+
+/** A server error as `pg` raises it. */
+function pgError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code, severity: "ERROR" });
+}
+
+/** A session that answers `pg_publication` lookups from `existing` and records every statement. */
+function fakeSession(existing: Record<string, boolean>, fail?: Error): PgSession & { statements: string[] } {
+  const statements: string[] = [];
+  return {
+    statements,
+    async query(sql: string, params?: unknown[]) {
+      if (sql.startsWith("SELECT puballtables FROM pg_publication")) {
+        const name = String(params?.[0]);
+        return name in existing ? [{ puballtables: existing[name] }] : [];
+      }
+      statements.push(sql);
+      if (fail !== undefined) throw fail;
+      return [];
+    },
+    async close() {},
+  };
+}
+
+describe("publication SQL", () => {
+  describe("createPublicationStatement", () => {
+    it("FOR TABLES IN SCHEMA, each schema quoted, in the order given", () => {
+      assert.equal(createPublicationStatement("clickpipes", schemas("public", "Sales")), 'CREATE PUBLICATION "clickpipes" FOR TABLES IN SCHEMA "public", "Sales";');
+    });
+
+    it("FOR TABLE, each table schema-qualified and quoted", () => {
+      assert.equal(
+        createPublicationStatement("cp", tables(["public", "orders"], ["billing", "Invoices"])),
+        'CREATE PUBLICATION "cp" FOR TABLE "public"."orders", "billing"."Invoices";',
+      );
+    });
+
+    it("FOR ALL TABLES", () => {
+      assert.equal(createPublicationStatement("cp", ALL), 'CREATE PUBLICATION "cp" FOR ALL TABLES;');
+    });
+
+    it("quotes hostile names: embedded quotes doubled, dots and semicolons kept inside the quotes", () => {
+      assert.equal(
+        createPublicationStatement('p"; DROP TABLE x; --', tables(['a"b', "c.d"])),
+        'CREATE PUBLICATION "p""; DROP TABLE x; --" FOR TABLE "a""b"."c.d";',
+      );
+      assert.equal(createPublicationStatement("p", schemas('s"')), 'CREATE PUBLICATION "p" FOR TABLES IN SCHEMA "s""";');
+    });
+
+    it("refuses an empty list of schemas or tables", () => {
+      assert.throws(() => createPublicationStatement("cp", schemas()), { message: 'Publication "cp" has no schemas to publish; list at least one.' });
+      assert.throws(() => createPublicationStatement("cp", tables()), { message: 'Publication "cp" has no tables to publish; list at least one.' });
+    });
+  });
+
+  it("dropPublicationStatement: DROP … IF EXISTS, quoted", () => {
+    assert.equal(dropPublicationStatement('my "pub"'), 'DROP PUBLICATION IF EXISTS "my ""pub""";');
+  });
+
+  describe("alterPublicationStatement", () => {
+    it("SET TABLES IN SCHEMA and SET TABLE replace the whole list", () => {
+      assert.equal(alterPublicationStatement("cp", schemas("a", "b")), 'ALTER PUBLICATION "cp" SET TABLES IN SCHEMA "a", "b";');
+      assert.equal(alterPublicationStatement("cp", tables(["s", "t"], ["s", "u"])), 'ALTER PUBLICATION "cp" SET TABLE "s"."t", "s"."u";');
+    });
+
+    it("is undefined for all tables (that takes a replacement)", () => {
+      assert.equal(alterPublicationStatement("cp", ALL), undefined);
+    });
+  });
+});
+
+describe("publication lifecycle over a session (no server)", () => {
+  it("createPublication refuses a publication that exists, running nothing", async () => {
+    const s = fakeSession({ cp: false });
+    await assert.rejects(createPublication(s, "cp", schemas("public")), {
+      message: 'Publication "cp" already exists; set `createPublication: false` to use it, or choose another `publicationName`.',
+    });
+    assert.deepEqual(s.statements, []);
+  });
+
+  it("createPublication runs exactly the CREATE statement", async () => {
+    const s = fakeSession({});
+    await createPublication(s, "cp", tables(["public", "orders"]));
+    assert.deepEqual(s.statements, ['CREATE PUBLICATION "cp" FOR TABLE "public"."orders";']);
+  });
+
+  it("deletePublication runs DROP … IF EXISTS whether or not it exists", async () => {
+    const s = fakeSession({});
+    await deletePublication(s, "cp");
+    assert.deepEqual(s.statements, ['DROP PUBLICATION IF EXISTS "cp";']);
+  });
+
+  it("updatePublication: ALTER … SET in place; creates one that has gone; refuses to or from FOR ALL TABLES", async () => {
+    let s = fakeSession({ cp: false });
+    await updatePublication(s, "cp", schemas("a"));
+    assert.deepEqual(s.statements, ['ALTER PUBLICATION "cp" SET TABLES IN SCHEMA "a";']);
+
+    s = fakeSession({});
+    await updatePublication(s, "cp", schemas("a"));
+    assert.deepEqual(s.statements, ['CREATE PUBLICATION "cp" FOR TABLES IN SCHEMA "a";']);
+
+    s = fakeSession({ cp: true });
+    await updatePublication(s, "cp", ALL);
+    assert.deepEqual(s.statements, []);
+
+    const refusal = { message: 'Publication "cp" cannot be changed to or from FOR ALL TABLES in place; it has to be dropped and created again.' };
+    await assert.rejects(updatePublication(fakeSession({ cp: true }), "cp", schemas("a")), refusal);
+    await assert.rejects(updatePublication(fakeSession({ cp: false }), "cp", ALL), refusal);
+  });
+
+  it("a duplicate_object error on CREATE (a race) reads as the refusal", async () => {
+    const s = fakeSession({}, pgError("42710", 'publication "cp" already exists'));
+    await assert.rejects(createPublication(s, "cp", schemas("a")), {
+      message: 'Publication "cp" already exists; set `createPublication: false` to use it, or choose another `publicationName`.',
+    });
+  });
+});
+
+describe("translatePublicationError", () => {
+  const stmt = "CREATE PUBLICATION …";
+
+  it("must be owner of table: names the table, schema-qualified when the scope says which", () => {
+    const e = translatePublicationError(pgError("42501", "must be owner of table orders"), stmt, "cp", tables(["sales", "orders"], ["sales", "items"]), "create");
+    assert.equal(
+      e.message,
+      'Cannot create publication "cp": the admin user does not own table "sales"."orders", and FOR TABLE needs ownership of every table it lists; make the admin user a member of the table\'s owner, or create the publication yourself and set `createPublication: false`.',
+    );
+    const ambiguous = translatePublicationError(pgError("42501", "must be owner of table orders"), stmt, "cp", tables(["a", "orders"], ["b", "orders"]), "change");
+    assert.match(ambiguous.message, /^Cannot change publication "cp": the admin user does not own table "orders", /);
+  });
+
+  it("must be superuser, FOR ALL TABLES", () => {
+    const e = translatePublicationError(pgError("42501", "must be superuser to create FOR ALL TABLES publication"), stmt, "cp", ALL, "create");
+    assert.equal(
+      e.message,
+      'Cannot create publication "cp" FOR ALL TABLES: on stock PostgreSQL only a superuser may create such a publication, and whether RDS\'s rds_superuser may is not verified; list the tables in `publicationTables` instead (FOR TABLE needs only ownership of each table), or create the publication yourself and set `createPublication: false`.',
+    );
+  });
+
+  it("anything else: the SQLSTATE, the statement and the server's message, with the error as cause", () => {
+    const original = pgError("42P01", 'relation "s.t" does not exist');
+    const e = translatePublicationError(original, stmt, "cp", schemas("s"), "create");
+    assert.equal(e.message, 'PostgreSQL error 42P01 running "CREATE PUBLICATION …": relation "s.t" does not exist');
+    assert.equal(e.cause, original);
+  });
+});
+
+describe("pgClientConfig", () => {
+  const base = { host: "db.example", port: 5432, database: "app", adminUsername: "admin", adminPassword: "secret" };
+  const common = { host: "db.example", port: 5432, database: "app", user: "admin", password: "secret", connectionTimeoutMillis: 20_000, application_name: "clickpipes-rds-iam" };
+
+  it("TLS off: ssl false", () => {
+    assert.deepEqual(pgClientConfig({ ...base, tls: false }), { ...common, ssl: false });
+  });
+
+  it("TLS without a CA: encrypted, the server not verified", () => {
+    assert.deepEqual(pgClientConfig({ ...base, tls: true }), { ...common, ssl: { rejectUnauthorized: false } });
+  });
+
+  it("TLS with a CA: verified against it; an empty CA is refused", () => {
+    assert.deepEqual(pgClientConfig({ ...base, tls: true, tlsCa: "PEM" }), { ...common, ssl: { ca: "PEM", rejectUnauthorized: true } });
+    assert.throws(() => pgClientConfig({ ...base, tls: true, tlsCa: " " }), { message: '`tlsCa` is ""; pass the PEM of the CA that signed the server certificate, or leave it unset.' });
+  });
+
+  it("pgErrorInfo takes a SQLSTATE only when it looks like one (not a Node error code)", () => {
+    assert.deepEqual(pgErrorInfo(pgError("42501", "m")), { code: "42501", message: "m" });
+    assert.deepEqual(pgErrorInfo(Object.assign(new Error("refused"), { code: "ECONNREFUSED" })), { code: undefined, message: "refused" });
+    assert.deepEqual(pgErrorInfo("text"), {});
+  });
+});
