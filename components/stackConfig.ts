@@ -8,7 +8,7 @@ import type { ClickPipesRdsIamAccessArgs } from "./clickPipesRdsIamAccess";
 import { Engine } from "./engines";
 
 /** The subset of `pulumi.Config` the reader uses. */
-export type ConfigReader = Pick<pulumi.Config, "require" | "get" | "getBoolean" | "getObject" | "getSecret">;
+export type ConfigReader = Pick<pulumi.Config, "require" | "get" | "getBoolean" | "getNumber" | "getObject" | "getSecret">;
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === "" ? undefined : value;
@@ -23,6 +23,11 @@ export function argsFromConfig(config: ConfigReader): ClickPipesRdsIamAccessArgs
   const engine = config.require("engine") as Engine;
   const postgres = engine === "postgres";
   const adminUsername = nonEmpty(config.get("adminUsername"));
+  const cdc = config.getBoolean("cdc");
+  // CDC keys have defaults in Pulumi.yaml; they are passed only where they apply (CDC, engine).
+  const pgCdc = postgres && cdc === true;
+  const myCdc = !postgres && cdc === true;
+  const retention = config.getNumber("binlogRetentionHours");
   return {
     clickhouseRoleArn: config.require("clickhouseRoleArn"),
     engine,
@@ -38,8 +43,14 @@ export function argsFromConfig(config: ConfigReader): ClickPipesRdsIamAccessArgs
     database: postgres ? nonEmpty(config.get("database")) : undefined,
     schemas: postgres ? nonEmptyList(config.getObject<string[]>("schemas")) : undefined,
     databases: postgres ? undefined : nonEmptyList(config.getObject<string[]>("databases")),
-    cdc: config.getBoolean("cdc"),
+    cdc,
+    cdcChecks: cdc === true ? (nonEmpty(config.get("cdcChecks")) as ClickPipesRdsIamAccessArgs["cdcChecks"]) : undefined,
     publicationName: postgres ? nonEmpty(config.get("publicationName")) : undefined,
+    createPublication: pgCdc ? config.getBoolean("createPublication") : undefined,
+    publicationTables: pgCdc ? nonEmptyList(config.getObject<string[]>("publicationTables")) : undefined,
+    publicationAllTables: pgCdc && config.getBoolean("publicationAllTables") === true ? true : undefined,
+    replicationMechanism: myCdc ? (nonEmpty(config.get("replicationMechanism")) as ClickPipesRdsIamAccessArgs["replicationMechanism"]) : undefined,
+    binlogRetentionHours: myCdc && retention !== undefined && retention !== 0 ? retention : undefined,
     roleName: nonEmpty(config.get("roleName")),
   };
 }
