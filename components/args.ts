@@ -120,6 +120,20 @@ function fail(message: string): never {
   throw new ValidationError(message);
 }
 
+/**
+ * Refuses a `tableOwner` that would lock the admin out: @pulumi/postgresql sets default privileges
+ * by a non-superuser admin inside a temporary `GRANT <owner> TO <admin>`, and a role holding
+ * `rds_iam` (the IAM user, or `rds_iam` itself) makes every member log in by IAM only.
+ */
+function validateTableOwner(tableOwner: string, dbUsername: string): void {
+  if (tableOwner === dbUsername) {
+    fail(`\`tableOwner\` ${quoted(tableOwner)} is the IAM database user; the admin would be made a member of it to set default privileges and then could no longer log in with its password, so name the role that creates the tables.`);
+  }
+  if (tableOwner === "rds_iam" || tableOwner.startsWith("rds_")) {
+    fail(`\`tableOwner\` ${quoted(tableOwner)} is an RDS system role; the admin would be made a member of it (locking it out of password login if it holds rds_iam), so name the role that creates the tables.`);
+  }
+}
+
 /** The message for a database user named like the admin. */
 function adminIsDbUserMessage(dbUsername: string): string {
   return `\`dbUsername\` ${quoted(dbUsername)} is the admin user; IAM authentication would lock the admin out of password login, so choose another name.`;
@@ -203,7 +217,10 @@ export function normalizeArgs(input: ClickPipesRdsIamAccessArgs, opts: pulumi.Co
   if (engine === "postgres") {
     if (typeof database === "string") validatePgDatabase(database);
     validateSchemas(schemas);
-    if (typeof args.tableOwner === "string") validatePgIdentifier("tableOwner", args.tableOwner);
+    if (typeof args.tableOwner === "string") {
+      validatePgIdentifier("tableOwner", args.tableOwner);
+      validateTableOwner(args.tableOwner, dbUsername);
+    }
   } else {
     validateMyDatabases(engine, databases);
   }
@@ -339,17 +356,20 @@ export function validateResolvedArgs(a: NormalizedArgs, r: ResolvedArgs, databas
   validateClickhouseRoleArn(r.clickhouseRoleArn);
   validateSamePartition(r.clickhouseRoleArn, databasePartition);
   if (a.role.permissionsBoundary !== undefined) validateBoundaryPartition(a.role.permissionsBoundary, databasePartition, "the database");
-  if (a.engine === "postgres") {
-    validateArgType("database", r.database, ARG_TYPES.database);
-    validatePgDatabase(r.database as string);
-    if (r.tableOwner !== undefined) {
-      validateArgType("tableOwner", r.tableOwner, ARG_TYPES.tableOwner);
-      validatePgIdentifier("tableOwner", r.tableOwner as string);
-    }
-  }
+  // The admin first: `tableOwner` defaults to it, and a bad value is the argument the user set.
   if (r.adminUsername !== undefined) {
     validateArgType("adminUsername", r.adminUsername, ARG_TYPES.adminUsername);
     if (r.adminUsername === a.dbUsername) fail(adminIsDbUserMessage(a.dbUsername));
+    if (a.engine === "postgres") validatePgIdentifier("adminUsername", r.adminUsername as string);
+  }
+  if (a.engine === "postgres") {
+    validateArgType("database", r.database, ARG_TYPES.database);
+    validatePgDatabase(r.database as string);
+    if (r.tableOwner !== undefined && r.tableOwner !== r.adminUsername) {
+      validateArgType("tableOwner", r.tableOwner, ARG_TYPES.tableOwner);
+      validatePgIdentifier("tableOwner", r.tableOwner as string);
+      validateTableOwner(r.tableOwner as string, a.dbUsername);
+    }
   }
 }
 

@@ -234,13 +234,14 @@ export const MAX_MY_DATABASE_LENGTH = 64;
 export const MY_SYSTEM_DATABASES: readonly string[] = ["mysql", "information_schema", "performance_schema", "sys"];
 
 /** Arguments that name PostgreSQL objects. */
-export type PgIdentifierArg = "database" | "schemas" | "tableOwner" | "publicationName" | "publicationTables";
+export type PgIdentifierArg = "database" | "schemas" | "tableOwner" | "publicationName" | "publicationTables" | "adminUsername";
 const PG_OBJECT: Readonly<Record<PgIdentifierArg, string>> = {
   database: "an existing database",
   schemas: "an existing schema",
   tableOwner: "the role that creates the tables",
   publicationName: "the publication ClickPipes reads",
   publicationTables: "an existing table",
+  adminUsername: "the admin (master) user",
 };
 
 /** Validates a PostgreSQL identifier given in `arg` (`schemas` items are checked one by one). */
@@ -290,6 +291,9 @@ export function validateMyDatabases(engine: "mysql" | "mariadb", databases: read
   for (const db of databases) {
     if (db.length === 0) fail('`databases` "" is an empty name; give the name of an existing database.');
     if (db.includes("\0")) fail(`\`databases\` ${quoted(db)} contains a NUL character; remove it.`);
+    // A line break would end setupSql's one statement per line, and reach resource names.
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    if (/[\x01-\x1f\x7f]/.test(db)) fail(`\`databases\` ${quoted(db)} contains a control character such as a line break; remove it.`);
     if (SUPPLEMENTARY.test(db)) {
       fail(`\`databases\` ${quoted(db)} contains a character outside the Basic Multilingual Plane, which ${ENGINE_LABELS[engine]} names cannot hold; give the database's exact name.`);
     }

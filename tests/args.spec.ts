@@ -300,6 +300,21 @@ describe("args", () => {
       refuses(mariadbArgs({ databases: ["shop", "mysql"] }), '`databases` "mysql" is a system database; list only the application databases ClickPipes should read.');
     });
 
+    it("refuses a tableOwner that would lock the admin out of password login", () => {
+      refuses(
+        happyPathArgs({ tableOwner: "clickpipes_iam_user" }),
+        '`tableOwner` "clickpipes_iam_user" is the IAM database user; the admin would be made a member of it to set default privileges and then could no longer log in with its password, so name the role that creates the tables.',
+      );
+      refuses(
+        happyPathArgs({ tableOwner: "rds_iam" }),
+        '`tableOwner` "rds_iam" is an RDS system role; the admin would be made a member of it (locking it out of password login if it holds rds_iam), so name the role that creates the tables.',
+      );
+    });
+
+    it("refuses MySQL and MariaDB database names with a line break", () => {
+      refuses(mariadbArgs({ databases: ["shop\nGRANT ALL"] }), '`databases` "shop\\nGRANT ALL" contains a control character such as a line break; remove it.');
+    });
+
     it("refuses a publication without CDC", () => {
       refuses(happyPathArgs({ publicationName: "clickpipes" }), '`publicationName` "clickpipes" is set but `cdc` is false; set `cdc: true` or remove `publicationName`.');
     });
@@ -421,6 +436,20 @@ describe("args", () => {
     it("accepts resolved values that pass every check", () => {
       validateResolvedArgs(pg(), resolved(), "aws");
       validateResolvedArgs(normalizeArgs(mysqlArgs(), {}), resolved({ database: "postgres", tableOwner: undefined }), "aws");
+    });
+
+    it("refuses a resolved tableOwner that is the IAM user, which would lock the admin out", () => {
+      refusesResolved(
+        pg(),
+        resolved({ tableOwner: "clickpipes_iam_user" }),
+        "aws",
+        '`tableOwner` "clickpipes_iam_user" is the IAM database user; the admin would be made a member of it to set default privileges and then could no longer log in with its password, so name the role that creates the tables.',
+      );
+    });
+
+    it("names adminUsername, not the tableOwner it defaults, for a bad resolved admin name", () => {
+      const a = normalizeArgs(happyPathArgs({ adminUsername: pulumi.output("admin_user") }), {});
+      refusesResolved(a, resolved({ adminUsername: "bad\nname", tableOwner: "bad\nname" }), "aws", '`adminUsername` "bad\\nname" contains a control character such as a line break; remove it.');
     });
 
     it("refuses a resolved clickhouseRoleArn that is not a role ARN", () => {
