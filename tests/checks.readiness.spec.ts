@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { MySqlFacts, PostgresFacts, TargetFacts } from "../components/checks/facts";
 import { clickPipesParameters } from "../components/checks/parameters";
-import { CheckResult, MySqlRequest, PostgresRequest, mySqlChecks, mySqlVersionNumber, postgresChecks, readinessFailureMessage, targetChecks } from "../components/checks/readiness";
+import { CheckResult, MySqlRequest, PostgresRequest, blockingFailures, mySqlChecks, mySqlVersionNumber, postgresChecks, readinessFailureMessage, targetChecks } from "../components/checks/readiness";
 
 const rds = { deployment: "rds" as const, parameterGroup: "orders-pg16" };
 const aurora = { deployment: "aurora" as const, parameterGroup: "orders-cluster" };
@@ -149,6 +149,12 @@ describe("checks/readiness", () => {
         ],
       ]);
     });
+    it("lets cdcChecks warn through every failure but that one, which would break the application", () => {
+      const results = postgresChecks(pgFacts({ rdsIamAuthForReplication: "off", tablesWithoutIdentity: [{ schema: "public", table: "events", replicaIdentity: "d" }] }), pgRequest, rds);
+      assert.deepEqual(blockingFailures(results, "warn").map((r) => r.id), ["postgres.replica_identity"]);
+      assert.deepEqual(blockingFailures(results, "enforce").map((r) => r.id), ["postgres.rds_iam_auth_for_replication", "postgres.replica_identity"]);
+    });
+
     it("only warns about such tables in FOR ALL TABLES asked for explicitly, or in an existing publication", () => {
       const bad = [{ schema: "public", table: "events", replicaIdentity: "n" }];
       const all: PostgresRequest = { ...pgRequest, publication: { name: "cp_pub", create: true, scope: { kind: "allTables" } } };
@@ -263,6 +269,13 @@ describe("checks/readiness", () => {
       assert.deepEqual(names({ engine: "mysql", deployment: "aurora", cdc: true }), ["binlog_format=ROW", "binlog_row_image=FULL", "binlog_row_metadata=FULL", "enforce_gtid_consistency=ON", "gtid-mode=ON"]);
       assert.deepEqual(names({ engine: "mysql", deployment: "rds", cdc: true, replicationMechanism: "FILE_POS" }), ["binlog_format=ROW", "binlog_row_image=FULL", "binlog_row_metadata=FULL"]);
       assert.deepEqual(names({ engine: "mariadb", deployment: "rds", cdc: true }), ["binlog_format=ROW", "binlog_row_image=FULL", "binlog_row_metadata=FULL"]);
+      // MySQL 5.7 parameter groups (Aurora MySQL 2 too) have no binlog_row_metadata.
+      assert.deepEqual(names({ engine: "mysql", deployment: "aurora", cdc: true, engineVersion: "5.7.mysql_aurora.2.12.0" }), [
+        "binlog_format=ROW",
+        "binlog_row_image=FULL",
+        "enforce_gtid_consistency=ON",
+        "gtid-mode=ON",
+      ]);
     });
   });
 });

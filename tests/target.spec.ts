@@ -74,6 +74,15 @@ describe("target", () => {
       assert.deepEqual(checkTarget(target({ engineVersion: "14.12" }), tables), []);
       assert.deepEqual(checkTarget(target({ engineVersion: "14.12" }), { ...cdc, publication: { ...schemasPublication, create: false } }), []);
     });
+    it("refuses more binlog retention than RDS for MySQL and MariaDB allow, and takes it on Aurora", () => {
+      const my = target({ rdsEngine: "mysql", engineVersion: "8.0.39", backupRetentionPeriod: 7 });
+      assert.throws(() => checkTarget(my, { ...ok, engine: "mysql", cdc: true, binlogRetentionHours: 169 }), {
+        message: '`binlogRetentionHours` 169 is more than RDS for MySQL allows (168, 7 days) on instance "db1"; use 168 or less.',
+      });
+      assert.deepEqual(checkTarget(my, { ...ok, engine: "mysql", cdc: true, binlogRetentionHours: 168 }), []);
+      const aurora = target({ rdsEngine: "aurora-mysql", kind: "cluster", deployment: "aurora", engineVersion: "8.0.mysql_aurora.3.08.0", iamAuthEnabled: true });
+      assert.deepEqual(checkTarget(aurora, { ...ok, engine: "mysql", cdc: true, binlogRetentionHours: 720 }), []);
+    });
     it("refuses MySQL/MariaDB CDC on RDS without automated backups, or warns under cdcChecks warn", () => {
       const maria = target({ rdsEngine: "mariadb", engineVersion: "10.11.9", backupRetentionPeriod: 0, parameterGroup: "pg1" });
       const problem =

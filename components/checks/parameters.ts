@@ -26,6 +26,12 @@ export interface ClickPipesParameterOptions {
    * @default "GTID"
    */
   replicationMechanism?: ReplicationMechanism;
+  /**
+   * The engine version the group is for (`"5.7"`, `"8.0"`, Aurora `"5.7.mysql_aurora.2.12.0"`):
+   * MySQL 5.7 parameter groups have no `binlog_row_metadata`, so it is left out there.
+   * @default a version that has every parameter
+   */
+  engineVersion?: string;
 }
 
 /**
@@ -52,8 +58,9 @@ export function clickPipesParameters(o: ClickPipesParameterOptions): RdsParamete
         // backups turn binary logging on. pending-reboot is accepted for both.
         { name: "binlog_format", value: "ROW", applyMethod: o.deployment === "aurora" ? "pending-reboot" : "immediate" },
         { name: "binlog_row_image", value: "FULL", applyMethod: "immediate" },
-        { name: "binlog_row_metadata", value: "FULL", applyMethod: "immediate" },
       ];
+      const mysql57 = o.engine === "mysql" && o.engineVersion !== undefined && /^5\./.test(o.engineVersion);
+      if (!mysql57) out.push({ name: "binlog_row_metadata", value: "FULL", applyMethod: "immediate" });
       if (o.engine === "mysql" && (o.replicationMechanism ?? "GTID") === "GTID") {
         out.push(
           { name: "enforce_gtid_consistency", value: "ON", applyMethod: "pending-reboot" },

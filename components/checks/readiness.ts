@@ -7,7 +7,7 @@
  * (PeerDB-io/peerdb); each check cites the PeerDB function or ClickHouse guide it mirrors:
  * - flow/connectors/postgres/validate.go: `CheckReplicationPermissions` (wal_level logical,
  *   rds.logical_replication, max_wal_senders >= 2), publication exists and covers the tables;
- * - flow/pkg/postgres/validation.go: PostgreSQL 12 or later, every mode;
+ * - flow/connectors/postgres/validate.go `ValidateCheck`: PostgreSQL 12 or later, every mode;
  * - flow/connectors/postgres/postgres_source.go `EnsurePullability`: a CDC table needs a primary
  *   key or REPLICA IDENTITY FULL, and never replica identity NOTHING;
  * - flow/pkg/mysql/validation.go: `CheckMySQL8BinlogSettings`, `CheckMySQL5BinlogSettings`,
@@ -32,6 +32,8 @@ export interface CheckResult {
   summary: string;
   /** For a failure or warning: exactly what to do, in one sentence. */
   fix?: string;
+  /** A failure that `cdcChecks: "warn"` cannot let through: going on would break something. */
+  hard?: boolean;
 }
 
 /** Replication mechanisms ClickPipes offers for MySQL/MariaDB CDC (`settings.replicationMechanism`). */
@@ -250,13 +252,14 @@ function publicationChecks(f: PostgresFacts, p: NonNullable<PostgresRequest["pub
     // A publication that publishes UPDATE/DELETE makes PostgreSQL refuse them on such a table: the
     // application breaks, not just the pipe. Never create one that does that unless asked to.
     if (p.create && p.scope.kind !== "allTables") {
-      out.push(
-        fail(
+      out.push({
+        ...fail(
           "postgres.replica_identity",
           `${names} ${bad.length === 1 ? "has" : "have"} no primary key and no REPLICA IDENTITY FULL; once published, PostgreSQL refuses UPDATE and DELETE on ${bad.length === 1 ? "it" : "them"}`,
           `${fix}, or leave ${bad.length === 1 ? "it" : "them"} out with \`publicationTables\``,
         ),
-      );
+        hard: true,
+      });
     } else {
       out.push(
         warn(
@@ -357,6 +360,14 @@ function retentionChecks(f: MySqlFacts, r: MySqlRequest, hasExpireSeconds: boole
 /** The checks that did not pass and block (failures). */
 export function failures(results: readonly CheckResult[]): CheckResult[] {
   return results.filter((r) => r.status === "fail");
+}
+
+/**
+ * The failures that stop a deploy: every failure under `"enforce"`; under `"warn"` only the hard
+ * ones (a publication that would make PostgreSQL refuse UPDATE and DELETE on application tables).
+ */
+export function blockingFailures(results: readonly CheckResult[], mode: "enforce" | "warn"): CheckResult[] {
+  return failures(results).filter((r) => mode === "enforce" || r.hard === true);
 }
 
 /** One line for a result: its summary and, when there is one, its fix. */

@@ -6,7 +6,7 @@
  */
 import type { CdcCheckMode } from "../cdcArgs";
 import { TargetFacts } from "../checks/facts";
-import { CheckResult, MySqlRequest, PostgresRequest, describeResult, failures, mySqlChecks, postgresChecks, readinessFailureMessage } from "../checks/readiness";
+import { CheckResult, MySqlRequest, PostgresRequest, blockingFailures, describeResult, failures, mySqlChecks, postgresChecks, readinessFailureMessage } from "../checks/readiness";
 import type { SqlSession } from "../mariadbUserPlan";
 import { raiseBinlogRetention, readMySqlFacts, readPostgresFacts } from "./facts";
 import type { PgSession } from "./pgSession";
@@ -37,10 +37,11 @@ export interface ReadinessConnections {
 
 /** The message that refuses the source, or undefined when nothing blocks it. */
 export function readinessRefusal(target: ReadinessTarget, results: readonly CheckResult[], mode: CdcCheckMode): string | undefined {
-  const failed = failures(results);
-  if (failed.length === 0 || mode !== "enforce") return undefined;
+  const failed = blockingFailures(results, mode);
+  if (failed.length === 0) return undefined;
   const what = `${target.kind === "cluster" ? "Cluster" : "Instance"} "${target.identifier}"`;
-  return readinessFailureMessage(what, failed, 'set `cdcChecks: "warn"` to deploy anyway');
+  const escape = mode === "warn" ? 'note that `cdcChecks: "warn"` does not waive these, since going on would break the application' : 'set `cdcChecks: "warn"` to deploy anyway';
+  return readinessFailureMessage(what, failed, escape);
 }
 
 /** The warnings to log: failures let through, then warnings. */
