@@ -296,6 +296,7 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
           cdc: a.cdc,
           cdcChecks: a.cdcOptions.checks,
           publication: a.cdcOptions.publication,
+          binlogRetentionHours: a.cdcOptions.binlogRetentionHours,
           enablesIamAuth: a.enablesIamAuth,
         });
         validateResolvedArgs(a, r, t.location.partition);
