@@ -270,6 +270,30 @@ describe("npm run plan", () => {
       );
       assert.ok(result.out.includes('"Resource": "arn:aws:rds-db:us-east-1:123456789012:dbuser:cluster-ABCDEFGHIJKLMNOPQRSTUVWXY0/clickpipes_iam_user"'));
       assert.ok(result.out.includes("  GRANT REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO 'clickpipes_iam_user'@'%';\n"));
+      assert.ok(result.out.includes("  CALL mysql.rds_set_configuration('binlog retention hours', 72);\n"));
+      const readiness = result.out.slice(result.out.indexOf("Readiness checks of shop:"), result.out.indexOf("\nStack outputs:"));
+      assert.deepEqual(readiness.trimEnd().split("\n"), [
+        "Readiness checks of shop:",
+        "  made from the target's settings as soon as they are known (a failure creates nothing):",
+        "    -  rds.endpoint: the host is an RDS endpoint ClickPipes signs IAM tokens for (warning)",
+        "  made over the admin connection at `pulumi up` by shop-cdc-readiness, before any user or grant (cannot run offline):",
+        "    -  mysql.log_bin: binary logging on",
+        "    -  mysql.binlog_format: binlog_format ROW",
+        "    -  mysql.binlog_row_image: binlog_row_image FULL",
+        "    -  mysql.binlog_row_metadata: binlog_row_metadata FULL (MySQL 8.0.1+)",
+        "    -  mysql.binlog_row_value_options: binlog_row_value_options empty (MySQL 8.0.3+)",
+        "    -  mysql.gtid_mode: gtid_mode ON (replication mechanism GTID)",
+        "    -  mysql.binlog_retention_hours: binlog retention hours at least 24; raised to 72 when lower (RDS, Aurora; never lowered)",
+        "    -  mysql.binlog_expire_logs_seconds: binlog_expire_logs_seconds 0 or at least 86400",
+      ]);
+    });
+
+    it("shows the publication it creates and the checks for a PostgreSQL CDC example", async () => {
+      const result = await planHere("--example", "new-rds-instance");
+      assert.equal(result.code, 0);
+      assert.match(result.out, /^ {2}\+ {5}pulumi-nodejs:dynamic:Resource \(PostgresPublication\) +orders-publication$/m);
+      assert.ok(result.out.includes('  CREATE PUBLICATION "clickpipes_iam_user_publication" FOR TABLES IN SCHEMA "public";\n'));
+      assert.ok(result.out.includes("    -  postgres.rds_iam_auth_for_replication: rds.iam_auth_for_replication = 1 (RDS, Aurora)\n"));
     });
 
     it("refuses an unknown example, listing the ones there are", async () => {
