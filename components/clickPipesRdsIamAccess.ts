@@ -15,7 +15,7 @@ import { MariaDbIamUser } from "./mariadbUser";
 import { createMySqlIamUser } from "./mysqlUser";
 import { createPostgresIamUser } from "./postgresUser";
 import { createClickPipesRole } from "./role";
-import { TargetInfo, checkTarget, resolveTarget } from "./target";
+import { TargetCheckOptions, TargetInfo, checkTarget, preflightManagedTarget, resolveTarget } from "./target";
 import { NormalizedArgs, argWarnings, normalizeArgs, resolvableArgs, validateResolvedArgs } from "./args";
 import { ValidationError } from "./validation";
 import type { CdcCheckMode } from "./cdcArgs";
@@ -289,16 +289,20 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
     const resolved = pulumi.unsecret(pulumi.output(resolvableArgs(a)));
     // With `enableIamAuth: false` nothing turns IAM auth on: read an instance's flag to check it.
     const readInstanceFlagAs = a.target.kind === "dbInstanceIdentifier" && !a.enableIamAuth ? `${name}-instance` : undefined;
-    return pulumi.all([resolveTarget(a.target, this, { readInstanceFlagAs }), resolved]).apply(([t, r]) =>
+    const options: TargetCheckOptions = {
+      engine: a.engine,
+      cdc: a.cdc,
+      cdcChecks: a.cdcOptions.checks,
+      publication: a.cdcOptions.publication,
+      binlogRetentionHours: a.cdcOptions.binlogRetentionHours,
+      enablesIamAuth: a.enablesIamAuth,
+    };
+    // A managed database's own settings are checked as soon as they are known, at preview too,
+    // without waiting for the ARN and address AWS assigns at create.
+    const preflight = preflightManagedTarget(a.target, options, (f) => this.check(f)) ?? pulumi.output(undefined);
+    return pulumi.all([resolveTarget(a.target, this, { readInstanceFlagAs }), resolved, preflight]).apply(([t, r]) =>
       this.check(() => {
-        const warnings = checkTarget(t, {
-          engine: a.engine,
-          cdc: a.cdc,
-          cdcChecks: a.cdcOptions.checks,
-          publication: a.cdcOptions.publication,
-          binlogRetentionHours: a.cdcOptions.binlogRetentionHours,
-          enablesIamAuth: a.enablesIamAuth,
-        });
+        const warnings = checkTarget(t, options);
         validateResolvedArgs(a, r, t.location.partition);
         for (const warning of warnings) void pulumi.log.warn(warning, this);
         return t;

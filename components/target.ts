@@ -10,7 +10,7 @@ import { ValidationError } from "./validation";
 import { compareVersions } from "./versions";
 import { TargetFacts } from "./checks/facts";
 import { describeResult, failures, readinessFailureMessage, targetChecks } from "./checks/readiness";
-import type { CdcCheckMode, PublicationPlan } from "./cdcArgs";
+import { CdcCheckMode, MAX_RDS_BINLOG_RETENTION_HOURS, PublicationPlan } from "./cdcArgs";
 
 export { compareVersions };
 
@@ -181,6 +181,8 @@ export interface TargetCheckOptions {
   cdcChecks: CdcCheckMode;
   /** PostgreSQL CDC: the publication the pipe reads. */
   publication?: PublicationPlan;
+  /** MySQL/MariaDB CDC: the binlog retention hours the component will make sure of. */
+  binlogRetentionHours?: number;
   /** Whether the component will turn IAM auth on itself (identifier targets with `enableIamAuth`). */
   enablesIamAuth: boolean;
 }
@@ -225,6 +227,11 @@ export function checkTarget(t: TargetInfo, o: TargetCheckOptions): string[] {
       `PostgreSQL "${t.engineVersion}" on ${t.kind} "${t.identifier}" has no \`FOR TABLES IN SCHEMA\` publications (PostgreSQL ${MIN_POSTGRES_SCHEMA_PUBLICATION_VERSION} and later); list the tables ClickPipes replicates in \`publicationTables\`, or create a publication yourself and set \`publicationName\` and \`createPublication: false\`.`,
     );
   }
+  if (o.binlogRetentionHours !== undefined && t.deployment === "rds" && o.binlogRetentionHours > MAX_RDS_BINLOG_RETENTION_HOURS) {
+    throw new ValidationError(
+      `\`binlogRetentionHours\` ${o.binlogRetentionHours} is more than RDS for ${o.engine === "mariadb" ? "MariaDB" : "MySQL"} allows (${MAX_RDS_BINLOG_RETENTION_HOURS}, 7 days) on ${t.kind} "${t.identifier}"; use ${MAX_RDS_BINLOG_RETENTION_HOURS} or less.`,
+    );
+  }
   const failed = failures(results);
   if (failed.length > 0 && o.cdcChecks === "enforce") {
     throw new ValidationError(readinessFailureMessage(`${t.kind[0].toUpperCase()}${t.kind.slice(1)} "${t.identifier}"`, failed, 'set `cdcChecks: "warn"` to deploy anyway'));
@@ -244,4 +251,42 @@ export function targetFacts(t: TargetInfo, engine: Engine): TargetFacts {
     parameterGroup: t.parameterGroup,
     host: t.host,
   };
+}
+
+/**
+ * The checks of a managed `aws.rds.Instance`/`Cluster` that need only what its program gave it
+ * (engine, IAM flag, engine version, backup retention): known at `pulumi preview` even for a
+ * database that does not exist yet, unlike its ARN, resource ID and address, which the full
+ * check waits for. Each value is checked on its own, so that one left unknown in a dry run (an
+ * engine version the program did not give) does not hold back the others. Resolves when all
+ * pass; rejects with the first refusal. Undefined for identifier targets, whose lookup answers
+ * at preview anyway. Warnings are left to the full check, which logs them once.
+ */
+export function preflightManagedTarget(spec: TargetSpec, o: TargetCheckOptions, wrap: (f: () => void) => void = (f) => f()): pulumi.Output<void> | undefined {
+  if (spec.kind !== "instance" && spec.kind !== "cluster") return undefined;
+  const r = spec.resource;
+  const kind = spec.kind;
+  // The program's own name for the resource: its identifier may be assigned only at create.
+  const name = r.urn.apply((urn) => urn.split("::").pop() ?? urn);
+  const neutral = (identifier: string): TargetInfo => ({
+    kind,
+    deployment: kind === "cluster" ? "aurora" : "rds",
+    identifier,
+    arn: "",
+    location: { partition: "", region: "", account: "" },
+    resourceId: "",
+    host: "",
+    port: 0,
+    rdsEngine: "",
+    engineVersion: "",
+    managed: true,
+  });
+  const check = (over: (t: TargetInfo) => TargetInfo) => (n: string) => wrap(() => void checkTarget(over(neutral(n)), o));
+  const checks: pulumi.Output<void>[] = [
+    pulumi.all([name, r.engine]).apply(([n, engine]) => check((t) => ({ ...t, rdsEngine: engine ?? "" }))(n)),
+    pulumi.all([name, r.iamDatabaseAuthenticationEnabled]).apply(([n, iam]) => check((t) => ({ ...t, iamAuthEnabled: iam ?? false }))(n)),
+    pulumi.all([name, r.engineVersion]).apply(([n, version]) => check((t) => ({ ...t, engineVersion: version ?? "" }))(n)),
+    pulumi.all([name, r.backupRetentionPeriod]).apply(([n, backups]) => check((t) => ({ ...t, backupRetentionPeriod: typeof backups === "number" ? backups : undefined }))(n)),
+  ];
+  return pulumi.all(checks).apply(() => undefined);
 }

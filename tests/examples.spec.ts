@@ -274,7 +274,7 @@ describe("examples", () => {
       await assert.rejects(runProgram(path.join(EXAMPLES, "new-rds-instance", "index.ts"), stack), (e: unknown) => {
         assert.ok(e instanceof ProgramError);
         assert.deepEqual(e.messages, [
-          'IAM database authentication is off on instance "orders-db-abc1234"; set `iamDatabaseAuthenticationEnabled: true` on the aws.rds.Instance (this component never modifies a database it does not own).',
+          'IAM database authentication is off on instance "orders-db"; set `iamDatabaseAuthenticationEnabled: true` on the aws.rds.Instance (this component never modifies a database it does not own).',
         ]);
         return true;
       });

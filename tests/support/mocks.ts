@@ -164,6 +164,12 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
 
 /** Mock state shared by all specs; `reset` before each test. */
 export class MockCloud {
+  /**
+   * Behave like the engine at `pulumi preview`: a resource being created reports only its
+   * inputs, so every output the cloud assigns (an ARN, a resource ID, an address) is unknown, as
+   * Pulumi resolves a missing output in a dry run. Reads and lookups still answer.
+   */
+  preview = false;
   resources: RecordedResource[] = [];
   invokes: RecordedInvoke[] = [];
   fixtures: LookupFixtures = { instances: {}, clusters: {} };
@@ -200,7 +206,10 @@ export class MockCloud {
         id: args.id,
         provider: args.provider,
       });
-      const state = { ...computedState(args.type, args.name, inputs), ...(this.extraState[args.name] ?? {}) };
+      const computed = computedState(args.type, args.name, inputs);
+      // Before a resource exists only what the program gave is known: its ID and outputs are unknown.
+      if (this.preview && !args.id) return { id: "", state: { ...inputs } };
+      const state = { ...computed, ...(this.extraState[args.name] ?? {}) };
       return { id: `${args.name}-id`, state };
     },
     call: (args: pulumi.runtime.MockCallArgs) => {
@@ -232,12 +241,13 @@ let patched = false;
  * Installs the mocks. Call it in each spec's `before`: other specs may have installed mocks of
  * their own since (the runtime holds one set per process).
  */
-export function installMocks(): MockCloud {
+export function installMocks(options: { preview?: boolean } = {}): MockCloud {
   if (!patched) {
     recordRawRequests();
     patched = true;
   }
-  void pulumi.runtime.setMocks(cloud.mocks, "project", "stack", false);
+  cloud.preview = options.preview ?? false;
+  void pulumi.runtime.setMocks(cloud.mocks, "project", "stack", cloud.preview);
   return cloud;
 }
 
