@@ -13,6 +13,8 @@ import { DEFAULT_DB_USERNAME, DEFAULT_POSTGRES_DATABASE, DEFAULT_POSTGRES_SCHEMA
 import { TargetSpec } from "./target";
 import { DEFAULT_TIMEOUT_MINUTES } from "./iamAuthRds";
 import { CdcOptions, normalizeCdcArgs } from "./cdcArgs";
+import { validateAwsCredentials } from "./aws/iamAuthArgs";
+import type { AwsCredentialSettings } from "./aws/credentials";
 import {
   ArgType,
   RoleOptionValues,
@@ -57,6 +59,8 @@ export const ARG_TYPES: { readonly [K in keyof ClickPipesRdsIamAccessArgs]-?: Ar
   enableIamAuth: { type: "boolean" },
   restoreIamAuthOnDelete: { type: "boolean" },
   iamAuthTimeoutMinutes: { type: "number", example: DEFAULT_IAM_AUTH_TIMEOUT_MINUTES },
+  applyPendingModifications: { type: "boolean" },
+  awsCredentials: { type: "own" },
   createDbUser: { type: "boolean" },
   adminUsername: { type: "input-string" },
   adminPassword: { type: "input-string", secret: true },
@@ -95,6 +99,9 @@ export interface NormalizedArgs {
   ignoredIamAuthArgs: string[];
   restoreIamAuthOnDelete: boolean;
   iamAuthTimeoutMinutes: number;
+  applyPendingModifications: boolean;
+  /** Credentials of the IAM-auth enabler, if given (checked). */
+  awsCredentials?: AwsCredentialSettings;
   createDbUser: boolean;
   adminUsername?: pulumi.Input<string>;
   /** Always a secret when set. */
@@ -247,6 +254,8 @@ export function normalizeArgs(input: ClickPipesRdsIamAccessArgs, opts: pulumi.Co
     fail(`\`iamAuthTimeoutMinutes\` ${show(timeout)} is out of range; use a number of minutes from 1 to ${MAX_IAM_AUTH_TIMEOUT_MINUTES}.`);
   }
 
+  if (args.awsCredentials !== undefined) validateAwsCredentials("awsCredentials", args.awsCredentials);
+
   const createDbUser = args.createDbUser ?? true;
   const postgresProvider = findProvider("postgresql", (x): x is postgresql.Provider => postgresql.Provider.isInstance(x), opts);
   const mysqlProvider = findProvider("mysql", (x): x is mysql.Provider => mysql.Provider.isInstance(x), opts);
@@ -283,8 +292,10 @@ export function normalizeArgs(input: ClickPipesRdsIamAccessArgs, opts: pulumi.Co
     enableIamAuth,
     enablesIamAuth: identifierTarget && enableIamAuth,
     ignoredIamAuthArgs: identifierTarget ? [] : IAM_AUTH_ARGS.filter((k) => args[k] !== undefined),
-    restoreIamAuthOnDelete: args.restoreIamAuthOnDelete ?? true,
+    restoreIamAuthOnDelete: args.restoreIamAuthOnDelete ?? false,
     iamAuthTimeoutMinutes: timeout,
+    applyPendingModifications: args.applyPendingModifications ?? false,
+    ...(args.awsCredentials === undefined ? {} : { awsCredentials: args.awsCredentials }),
     createDbUser,
     adminUsername: args.adminUsername,
     adminPassword: args.adminPassword === undefined ? undefined : pulumi.secret(args.adminPassword),
@@ -374,7 +385,7 @@ export function validateResolvedArgs(a: NormalizedArgs, r: ResolvedArgs, databas
 }
 
 /** Arguments about turning IAM auth on, which only identifier targets use. */
-const IAM_AUTH_ARGS = ["enableIamAuth", "restoreIamAuthOnDelete", "iamAuthTimeoutMinutes"] as const;
+const IAM_AUTH_ARGS = ["enableIamAuth", "restoreIamAuthOnDelete", "iamAuthTimeoutMinutes", "applyPendingModifications", "awsCredentials"] as const;
 
 /**
  * Settings that are valid but probably not what the caller wants; the component logs each as a

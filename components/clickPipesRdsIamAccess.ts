@@ -11,13 +11,14 @@ import { dbUserArn as buildDbUserArn } from "./arn";
 import { ClickPipeSource, clickPipeSource, setupSql } from "./clickpipe";
 import { Engine, PipeMode, pipeModes } from "./engines";
 import { IamAuthEnablement } from "./iamAuth";
+import type { AwsCredentialSettings } from "./aws/credentials";
 import { MariaDbIamUser } from "./mariadbUser";
 import { createMySqlIamUser } from "./mysqlUser";
 import { createPostgresIamUser } from "./postgresUser";
 import { createClickPipesRole } from "./role";
 import { TargetCheckOptions, TargetInfo, checkTarget, preflightManagedTarget, resolveTarget } from "./target";
 import { NormalizedArgs, argWarnings, normalizeArgs, resolvableArgs, validateResolvedArgs } from "./args";
-import { ValidationError } from "./validation";
+import { ValidationError, fixedMessage } from "./validation";
 import type { CdcCheckMode } from "./cdcArgs";
 import type { ReplicationMechanism } from "./checks/readiness";
 import { CdcReadiness } from "./cdcReadiness";
@@ -55,23 +56,45 @@ export interface ClickPipesRdsIamAccessArgs {
    */
   readonly dbUsername?: string;
   /**
-   * Turn on "Password and IAM database authentication" (applied immediately, no downtime) on an
-   * identifier target, and turn it back off on destroy if this component turned it on. When
-   * false, the component only checks that it is on. Managed targets are never modified.
+   * Turn on "Password and IAM database authentication" (applied immediately; no reboot) on an
+   * identifier target, and record this component on the database as relying on it (a tag
+   * `clickpipes-rds-iam:iam-auth:<id>`). When false, the component only checks that it is on.
+   * Managed targets are never modified.
    * @default true
    * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.Enabling.html
    */
   readonly enableIamAuth?: boolean;
   /**
-   * On destroy, turn IAM database authentication back off when this component turned it on.
-   * @default true
+   * On destroy, turn IAM database authentication back off, but only when this component's record
+   * on the database says it turned it on and no other consumer is recorded there. Off by default:
+   * turning it off breaks every IAM login at once, leaving it on is harmless.
+   * @default false
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.Enabling.html
    */
   readonly restoreIamAuthOnDelete?: boolean;
   /**
-   * How long to wait for IAM database authentication to be applied.
+   * How long to wait for IAM database authentication to be applied (1 to 1440 minutes), including
+   * a database busy with another operation.
    * @default 30
    */
   readonly iamAuthTimeoutMinutes?: number;
+  /**
+   * Accept that turning IAM auth on (or off) with `ApplyImmediately` also applies the changes
+   * already pending for the maintenance window, such as an instance class or engine version
+   * change (which may mean downtime). Without it, a database with such changes pending is refused
+   * with the list of them.
+   * @default false
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.DBInstance.Modifying.html
+   */
+  readonly applyPendingModifications?: boolean;
+  /**
+   * Credentials for turning IAM auth on, with the meaning of the `aws` provider's `profile` and
+   * `assumeRole` (`roleArn`, `externalId`, `sessionName`): dynamic providers do not see the `aws`
+   * provider's. Before any change, their account must be the database's. Plain values.
+   * @default the AWS SDK's default credential chain
+   * @see https://www.pulumi.com/registry/packages/aws/api-docs/provider/#inputs
+   */
+  readonly awsCredentials?: AwsCredentialSettings;
   /**
    * Create the database user and its grants. Set false when the machine running Pulumi cannot
    * reach the database; then run the `setupSql` output by hand.
@@ -278,7 +301,7 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
       return f();
     } catch (e) {
       // hideStack: a refusal is the whole message; the stack would only point into this file.
-      if (e instanceof ValidationError) throw new pulumi.ResourceError(e.message, this, true);
+      if (e instanceof ValidationError) throw fixedMessage(new pulumi.ResourceError(e.message, this, true));
       throw e;
     }
   }
@@ -326,6 +349,9 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
         mode: "enable",
         restoreOnDelete: a.restoreIamAuthOnDelete,
         timeoutMinutes: a.iamAuthTimeoutMinutes,
+        applyPendingModifications: a.applyPendingModifications,
+        awsCredentials: a.awsCredentials,
+        targetArn: target.arn,
       },
       { parent: this },
     );

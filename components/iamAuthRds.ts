@@ -1,9 +1,31 @@
 /**
  * The RDS side of IAM database authentication: reads, sets and waits for the flag of an instance
- * or Aurora cluster. Loads `@aws-sdk/client-rds` lazily, so the `iamAuth.ts` provider stays small.
+ * or Aurora cluster, keeping the consumer record (`aws/consumerTags.ts`) on the database itself.
+ * Loads `@aws-sdk/client-rds` lazily, so the `iamAuth.ts` provider stays small.
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.Enabling.html
  */
 import type { RDSClient } from "@aws-sdk/client-rds";
+import {
+  BUSY_CODES,
+  Clock,
+  Deadline,
+  NOT_FOUND_CODES,
+  UNSUPPORTED_CODES,
+  backoffMs,
+  deadlineIn,
+  errorCodes,
+  errorMessage,
+  hasCode,
+  minutesText,
+  realClock,
+  withThrottlingRetries,
+} from "./aws/retry";
+import { CONSUMER_ALREADY_ON, CONSUMER_ENABLED, ConsumerRecord, listTags, otherConsumers, putConsumerTag, removeConsumerTag, shouldRestore } from "./aws/consumerTags";
+import { PendingValues, otherPendingChanges, pendingChangesMessage } from "./aws/pendingModifications";
+import { AwsCredentialSettings, credentialProvider } from "./aws/credentials";
+
+export { Clock, Deadline, realClock };
+export { RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS, RETRY_MAX_ATTEMPTS, THROTTLING_CODES, BUSY_CODES, NOT_FOUND_CODES, UNSUPPORTED_CODES, backoffMs, errorCodes } from "./aws/retry";
 
 /** Target kinds: an RDS DB instance or a DB (Aurora) cluster. */
 export const TARGET_KINDS = ["instance", "cluster"] as const;
@@ -13,19 +35,8 @@ export type IamAuthTargetKind = (typeof TARGET_KINDS)[number];
 export const DEFAULT_TIMEOUT_MINUTES = 30;
 /** Delays between Describe polls: short at first, then the last value repeats (every 15 s). */
 export const POLL_INTERVALS_MS: readonly number[] = [5_000, 10_000, 15_000];
-/** Retries of throttled or busy-database calls: exponential from 1 s, capped at 30 s, 8 attempts (91 s). */
-export const RETRY_BASE_DELAY_MS = 1_000;
-export const RETRY_MAX_DELAY_MS = 30_000;
-export const RETRY_MAX_ATTEMPTS = 8;
-
-/** @internal Error codes (modeled exception names and wire codes) retried or mapped to clear messages. */
-export const THROTTLING_CODES: readonly string[] = ["Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException"];
-/** @internal */
-export const BUSY_CODES: readonly string[] = ["InvalidDBInstanceState", "InvalidDBInstanceStateFault", "InvalidDBClusterStateFault"];
-/** @internal */
-export const NOT_FOUND_CODES: readonly string[] = ["DBInstanceNotFound", "DBInstanceNotFoundFault", "DBClusterNotFound", "DBClusterNotFoundFault"];
-/** @internal */
-export const UNSUPPORTED_CODES: readonly string[] = ["InvalidParameterCombination", "InvalidParameterValue"];
+/** Statuses in which a flag that already reads true may not be in effect yet: wait for `available`. */
+export const APPLYING_STATUSES: readonly string[] = ["modifying", "configuring-iam-database-auth"];
 
 /** The database whose flag is read or changed. */
 export interface IamAuthTarget {
@@ -40,14 +51,12 @@ export interface IamAuthState {
   enabled: boolean;
   engine: string;
   engineVersion: string;
+  /** The instance or cluster ARN (where the consumer tags are). */
+  arn: string;
+  /** `PendingModifiedValues`: what waits for the maintenance window (or is being applied). */
+  pending?: PendingValues;
   /** Set on an Aurora member instance. */
   clusterIdentifier?: string;
-}
-
-/** Injected time, so tests never sleep. */
-export interface Clock {
-  sleep(ms: number): Promise<void>;
-  now(): number;
 }
 
 /** Options of the waiting calls. */
@@ -56,6 +65,26 @@ export interface WaitOptions {
   timeoutMinutes?: number;
   /** @default real time */
   clock?: Clock;
+}
+
+/** Options of {@link ensureIamAuthEnabled}. */
+export interface EnableOptions extends WaitOptions {
+  /** This consumer's tag key; without it nothing is recorded on the database. */
+  consumerKey?: string;
+  /** Pulumi state already says this consumer turned IAM auth on (an earlier, interrupted run). */
+  claimed?: boolean;
+  /** Accept that the Modify applies other pending changes now. @default false */
+  applyPendingModifications?: boolean;
+}
+
+/** Options of {@link restoreIamAuth}. */
+export interface RestoreOptions extends WaitOptions {
+  /** This consumer's tag key; without it there is no record, and IAM auth is never turned off. */
+  consumerKey?: string;
+  /** Turn IAM auth off if the record allows it. */
+  restoreOnDelete: boolean;
+  /** Accept that the Modify applies other pending changes now. @default false */
+  applyPendingModifications?: boolean;
 }
 
 /** The outcome of create: what the resource found and whether it changed the database. */
@@ -67,55 +96,44 @@ export interface IamAuthResult {
 
 /** Thrown when the target does not exist, so that delete and refresh can tell it apart. */
 export class IamAuthTargetNotFoundError extends Error {}
-
-/** @internal */
-export const realClock: Clock = {
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  now: () => Date.now(),
-};
+/** Thrown when the target disappears while the enabler waits for it. */
+export class IamAuthTargetGoneError extends Error {}
+/** A refusal made before anything was sent: nothing changed on the database. */
+export class IamAuthRefusal extends Error {}
+/**
+ * Thrown when a create fails after it changed the database (a tag, a Modify): `partial` is what
+ * Pulumi should record, so that the next `up` finishes the job and `destroy` undoes it.
+ */
+export class IamAuthPartialError extends Error {
+  constructor(
+    message: string,
+    readonly partial: IamAuthResult,
+  ) {
+    super(message);
+  }
+}
 
 const describeLabel = (t: IamAuthTarget): string => `DB ${t.kind} "${t.identifier}"`;
 const identifierArg = (t: IamAuthTarget): string => (t.kind === "cluster" ? "dbClusterIdentifier" : "dbInstanceIdentifier");
-
-/** @internal The error's code: the modeled exception name or the wire `Code`. */
-export function errorCodes(err: unknown): string[] {
-  if (typeof err !== "object" || err === null) return [];
-  const { name, Code } = err as { name?: unknown; Code?: unknown };
-  return [name, Code].filter((c): c is string => typeof c === "string");
-}
-
-const hasCode = (err: unknown, codes: readonly string[]): boolean => errorCodes(err).some((c) => codes.includes(c));
-const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
-/** @internal Delay before retry number `attempt` (1-based): 1 s, 2 s, 4 s, … capped at 30 s. */
-export function backoffMs(attempt: number): number {
-  return Math.min(RETRY_BASE_DELAY_MS * 2 ** (attempt - 1), RETRY_MAX_DELAY_MS);
-}
-
-/** @internal Runs `call`, retrying the errors whose code is in `retryable` with capped exponential backoff. */
-export async function withRetries<T>(call: () => Promise<T>, retryable: readonly string[], what: string, clock: Clock): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (err) {
-      if (!hasCode(err, retryable)) throw err;
-      if (attempt >= RETRY_MAX_ATTEMPTS) {
-        throw new Error(
-          `${what} still failed with \`${errorCodes(err)[0]}\` after ${attempt} attempts ("${errorMessage(err)}"); wait until the database is \`available\` and run the Pulumi command again.`,
-        );
-      }
-      await clock.sleep(backoffMs(attempt));
-    }
-  }
-}
+/** RDS rejected the request itself (a modeled or wire error), so it changed nothing. */
+const rejectedByRds = (err: unknown): boolean => typeof err === "object" && err !== null && typeof (err as { $fault?: unknown }).$fault === "string";
+const pendingIam = (s: IamAuthState): boolean | undefined => {
+  const v = s.pending?.IAMDatabaseAuthenticationEnabled;
+  return typeof v === "boolean" ? v : undefined;
+};
 
 /** @internal */
 export function notFoundMessage(t: IamAuthTarget): string {
   return `${describeLabel(t)} was not found in region "${t.region}"; check \`${identifierArg(t)}\` and that your AWS credentials are for the account that owns it.`;
 }
 
+/** @internal The message for a target that disappears after it was found. */
+export function goneMessage(t: IamAuthTarget, enabled: boolean): string {
+  return `${describeLabel(t)} was deleted, or is no longer found in region "${t.region}", while waiting for IAM database authentication to turn ${enabled ? "on" : "off"}; if it was replaced, point \`${identifierArg(t)}\` at the new database and run \`pulumi up\` again.`;
+}
+
 /**
- * Reads the IAM auth flag and status of the target (retrying throttling).
+ * Reads the IAM auth flag, status, ARN and pending changes of the target (retrying throttling).
  * @throws IamAuthTargetNotFoundError when the target does not exist.
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBInstances.html
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBClusters.html
@@ -125,15 +143,18 @@ export async function describeIamAuth(client: RDSClient, target: IamAuthTarget, 
   const what = `\`Describe\` of ${describeLabel(target)}`;
   try {
     if (target.kind === "cluster") {
-      const out = await withRetries(() => client.send(new sdk.DescribeDBClustersCommand({ DBClusterIdentifier: target.identifier })), THROTTLING_CODES, what, clock);
+      const out = await withThrottlingRetries(() => client.send(new sdk.DescribeDBClustersCommand({ DBClusterIdentifier: target.identifier })), what, clock);
       const c = out.DBClusters?.[0];
-      if (c) return { status: c.Status ?? "", enabled: c.IAMDatabaseAuthenticationEnabled === true, engine: c.Engine ?? "", engineVersion: c.EngineVersion ?? "" };
+      if (c) {
+        const state: IamAuthState = { status: c.Status ?? "", enabled: c.IAMDatabaseAuthenticationEnabled === true, engine: c.Engine ?? "", engineVersion: c.EngineVersion ?? "", arn: c.DBClusterArn ?? "" };
+        return c.PendingModifiedValues ? { ...state, pending: c.PendingModifiedValues as PendingValues } : state;
+      }
     } else {
-      const out = await withRetries(() => client.send(new sdk.DescribeDBInstancesCommand({ DBInstanceIdentifier: target.identifier })), THROTTLING_CODES, what, clock);
+      const out = await withThrottlingRetries(() => client.send(new sdk.DescribeDBInstancesCommand({ DBInstanceIdentifier: target.identifier })), what, clock);
       const i = out.DBInstances?.[0];
       if (i) {
-        const state = { status: i.DBInstanceStatus ?? "", enabled: i.IAMDatabaseAuthenticationEnabled === true, engine: i.Engine ?? "", engineVersion: i.EngineVersion ?? "" };
-        return i.DBClusterIdentifier ? { ...state, clusterIdentifier: i.DBClusterIdentifier } : state;
+        const state: IamAuthState = { status: i.DBInstanceStatus ?? "", enabled: i.IAMDatabaseAuthenticationEnabled === true, engine: i.Engine ?? "", engineVersion: i.EngineVersion ?? "", arn: i.DBInstanceArn ?? "" };
+        return { ...state, ...(i.PendingModifiedValues ? { pending: i.PendingModifiedValues as PendingValues } : {}), ...(i.DBClusterIdentifier ? { clusterIdentifier: i.DBClusterIdentifier } : {}) };
       }
     }
   } catch (err) {
@@ -143,9 +164,25 @@ export async function describeIamAuth(client: RDSClient, target: IamAuthTarget, 
   throw new IamAuthTargetNotFoundError(notFoundMessage(target));
 }
 
+/** Describe during a wait: a target that is gone now was deleted after it was found. */
+async function describeAgain(client: RDSClient, target: IamAuthTarget, enabled: boolean, clock: Clock): Promise<IamAuthState> {
+  try {
+    return await describeIamAuth(client, target, clock);
+  } catch (err) {
+    if (err instanceof IamAuthTargetNotFoundError) throw new IamAuthTargetGoneError(goneMessage(target, enabled));
+    throw err;
+  }
+}
+
+/** @internal Refuses a Modify that would apply other pending changes, unless accepted. */
+export function refuseOtherPending(target: IamAuthTarget, state: IamAuthState, enabled: boolean, accepted: boolean): void {
+  const others = otherPendingChanges(state.pending);
+  if (others.length > 0 && !accepted) throw new IamAuthRefusal(pendingChangesMessage(describeLabel(target), enabled ? "on" : "off", others));
+}
+
 /**
  * Sends ModifyDBInstance/ModifyDBCluster with `EnableIAMDatabaseAuthentication` and
- * `ApplyImmediately: true` (retrying throttling and a busy database).
+ * `ApplyImmediately: true` once (retrying throttling). A busy database is left to the caller.
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBCluster.html
  */
@@ -154,20 +191,19 @@ export async function modifyIamAuth(client: RDSClient, target: IamAuthTarget, en
   const common = { EnableIAMDatabaseAuthentication: enabled, ApplyImmediately: true };
   const what = `\`Modify\` of ${describeLabel(target)}`;
   try {
-    await withRetries(
+    await withThrottlingRetries(
       () =>
         target.kind === "cluster"
           ? client.send(new sdk.ModifyDBClusterCommand({ DBClusterIdentifier: target.identifier, ...common }))
           : client.send(new sdk.ModifyDBInstanceCommand({ DBInstanceIdentifier: target.identifier, ...common })),
-      [...THROTTLING_CODES, ...BUSY_CODES],
       what,
       clock,
     );
   } catch (err) {
-    if (hasCode(err, NOT_FOUND_CODES)) throw new IamAuthTargetNotFoundError(notFoundMessage(target));
+    if (hasCode(err, NOT_FOUND_CODES)) throw new IamAuthTargetGoneError(goneMessage(target, enabled));
     // Only when RDS's message is about IAM: these codes also cover unrelated bad parameters.
     if (hasCode(err, UNSUPPORTED_CODES) && /\bIAM\b/i.test(errorMessage(err))) {
-      throw new Error(
+      throw new IamAuthRefusal(
         `IAM database authentication is not supported for the engine or version of ${describeLabel(target)} (\`${seen.engine}\` "${seen.engineVersion}", RDS said "${errorMessage(err)}"); use an engine version that supports it or set up access without IAM.`,
       );
     }
@@ -175,17 +211,52 @@ export async function modifyIamAuth(client: RDSClient, target: IamAuthTarget, en
   }
 }
 
+/** How {@link modifyWhenAvailable} ended: our Modify was accepted, or someone else's change made it unnecessary. */
+export type ModifyOutcome = "sent" | "taken";
+
+/**
+ * Sends the Modify; while the database is busy, waits (backoff up to 30 s, until the deadline)
+ * and describes it again: stops with "taken" when `taken` says someone else's change already
+ * does the job, and refuses other pending changes that appeared meanwhile.
+ */
+async function modifyWhenAvailable(
+  client: RDSClient,
+  target: IamAuthTarget,
+  enabled: boolean,
+  seen: IamAuthState,
+  o: { clock: Clock; deadline: Deadline; applyPendingModifications: boolean },
+  taken: (s: IamAuthState) => boolean,
+): Promise<ModifyOutcome> {
+  let state = seen;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await modifyIamAuth(client, target, enabled, state, o.clock);
+      return "sent";
+    } catch (err) {
+      if (!hasCode(err, BUSY_CODES)) throw err;
+      if (o.clock.now() >= o.deadline.at) {
+        throw new IamAuthRefusal(
+          `\`Modify\` of ${describeLabel(target)} still failed with \`${errorCodes(err)[0]}\` ("${errorMessage(err)}") after ${minutesText(o.deadline.minutes)}, while the database was \`${state.status}\`; wait until it is \`available\` and run the Pulumi command again.`,
+        );
+      }
+      await o.clock.sleep(backoffMs(attempt));
+      state = await describeAgain(client, target, enabled, o.clock);
+      if (taken(state)) return "taken";
+      refuseOtherPending(target, state, enabled, o.applyPendingModifications);
+    }
+  }
+}
+
 /** Polls Describe until the flag equals `enabled` and the status is `available` (the stock waiter checks status only). */
-export async function waitForIamAuth(client: RDSClient, target: IamAuthTarget, enabled: boolean, opts: WaitOptions = {}): Promise<IamAuthState> {
+export async function waitForIamAuth(client: RDSClient, target: IamAuthTarget, enabled: boolean, opts: WaitOptions & { deadline?: Deadline } = {}): Promise<IamAuthState> {
   const clock = opts.clock ?? realClock;
-  const timeoutMinutes = opts.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES;
-  const start = clock.now();
+  const deadline = opts.deadline ?? deadlineIn(opts.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES, clock);
   for (let poll = 0; ; poll++) {
-    const state = await describeIamAuth(client, target, clock);
+    const state = await describeAgain(client, target, enabled, clock);
     if (state.enabled === enabled && state.status === "available") return state;
-    if (clock.now() - start >= timeoutMinutes * 60_000) {
+    if (clock.now() >= deadline.at) {
       throw new Error(
-        `Timed out after ${timeoutMinutes} minute${timeoutMinutes === 1 ? "" : "s"} waiting for IAM database authentication to turn ${enabled ? "on" : "off"} for ${describeLabel(target)}, which is still \`${state.status}\` with the flag \`${state.enabled}\`; the modification may still complete, so check the RDS console and re-run ${enabled ? "`pulumi up`" : "the Pulumi command"}.`,
+        `Timed out after ${minutesText(deadline.minutes)} waiting for IAM database authentication to turn ${enabled ? "on" : "off"} for ${describeLabel(target)}, which is still \`${state.status}\` with the flag \`${state.enabled}\`; the modification may still complete, so check the RDS console and re-run ${enabled ? "`pulumi up`" : "the Pulumi command"}.`,
       );
     }
     await clock.sleep(POLL_INTERVALS_MS[Math.min(poll, POLL_INTERVALS_MS.length - 1)]);
@@ -195,20 +266,68 @@ export async function waitForIamAuth(client: RDSClient, target: IamAuthTarget, e
 /** @internal IAM auth on Aurora is a cluster setting: refuse a member instance. */
 export function refuseAuroraMember(target: IamAuthTarget, state: IamAuthState): void {
   if (state.clusterIdentifier !== undefined) {
-    throw new Error(
+    throw new IamAuthRefusal(
       `\`dbInstanceIdentifier\` "${target.identifier}" is an instance of Aurora cluster "${state.clusterIdentifier}"; IAM auth and the resource ID belong to the cluster, so set \`dbClusterIdentifier\` to "${state.clusterIdentifier}" instead.`,
     );
   }
 }
 
-/** Turns IAM auth on (apply immediately) when it is off, and waits until it shows on and `available`. */
-export async function ensureIamAuthEnabled(client: RDSClient, target: IamAuthTarget, opts: WaitOptions = {}): Promise<IamAuthResult> {
-  const state = await describeIamAuth(client, target, opts.clock);
+/**
+ * Turns IAM auth on (apply immediately) when it is off, and waits until it shows on and
+ * `available`; with a consumer key, records this consumer on the database first. Only a Modify
+ * that actually turns the flag on counts as this consumer's change: not a flag already on, not
+ * an enable someone else left pending, not one a concurrent run sent first. Other pending
+ * changes are refused unless `applyPendingModifications`.
+ * @throws IamAuthPartialError when it fails after changing the database.
+ */
+export async function ensureIamAuthEnabled(client: RDSClient, target: IamAuthTarget, opts: EnableOptions = {}): Promise<IamAuthResult> {
+  const clock = opts.clock ?? realClock;
+  const deadline = deadlineIn(opts.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES, clock);
+  const accepted = opts.applyPendingModifications === true;
+  const state = await describeIamAuth(client, target, clock);
   refuseAuroraMember(target, state);
-  if (state.enabled) return { previouslyEnabled: true, changedByThis: false, iamDatabaseAuthenticationEnabled: true };
-  await modifyIamAuth(client, target, true, state, opts.clock);
-  await waitForIamAuth(client, target, true, opts);
-  return { previouslyEnabled: false, changedByThis: true, iamDatabaseAuthenticationEnabled: true };
+  const key = opts.consumerKey;
+  let recorded = key === undefined ? undefined : (await listTags(client, state.arn, clock))[key];
+  // An earlier run of this same resource that was interrupted after recording itself.
+  const ours = opts.claimed === true || recorded === CONSUMER_ENABLED;
+  let changed = ours;
+  let wrote = false;
+  let sent = false;
+  const record = async (value: ConsumerRecord): Promise<void> => {
+    if (key === undefined || recorded === value) return;
+    await putConsumerTag(client, state.arn, key, value, clock);
+    recorded = value;
+    wrote = true;
+  };
+  const result = (confirmed: boolean): IamAuthResult => ({ previouslyEnabled: state.enabled && !ours, changedByThis: changed, iamDatabaseAuthenticationEnabled: confirmed });
+  try {
+    if (state.enabled) {
+      await record(ours ? CONSUMER_ENABLED : CONSUMER_ALREADY_ON);
+      if (APPLYING_STATUSES.includes(state.status)) await waitForIamAuth(client, target, true, { clock, deadline });
+      return result(true);
+    }
+    refuseOtherPending(target, state, true, accepted);
+    // Someone else asked for it for the maintenance window: apply it now, but it is not ours.
+    const requested = pendingIam(state) === true;
+    await record(ours || !requested ? CONSUMER_ENABLED : CONSUMER_ALREADY_ON);
+    const outcome = await modifyWhenAvailable(client, target, true, state, { clock, deadline, applyPendingModifications: accepted }, (s) => s.enabled || pendingIam(s) === true);
+    sent = outcome === "sent";
+    changed = ours || (sent && !requested);
+    await record(changed ? CONSUMER_ENABLED : CONSUMER_ALREADY_ON);
+    await waitForIamAuth(client, target, true, { clock, deadline });
+    return result(true);
+  } catch (err) {
+    if (!sent && wrote && !ours && (err instanceof IamAuthRefusal || err instanceof IamAuthTargetGoneError || rejectedByRds(err))) {
+      // Nothing was turned on: take back the record written for it (a database that is gone has none).
+      const taken = await removeConsumerTag(client, state.arn, key as string, clock).then(
+        () => true,
+        (cleanup: unknown) => hasCode(cleanup, NOT_FOUND_CODES),
+      );
+      if (taken) throw err;
+    }
+    if (wrote || sent || ours) throw new IamAuthPartialError(errorMessage(err), result(false));
+    throw err;
+  }
 }
 
 /** Checks that IAM auth is on without modifying anything. */
@@ -223,28 +342,38 @@ export async function verifyIamAuth(client: RDSClient, target: IamAuthTarget, cl
   return { previouslyEnabled: true, changedByThis: false, iamDatabaseAuthenticationEnabled: true };
 }
 
-/** @internal Delete restores the flag only when this resource turned it on and the user did not opt out. */
-export function shouldRestore(props: { changedByThis?: boolean; restoreOnDelete?: boolean }): boolean {
-  return props.changedByThis === true && props.restoreOnDelete !== false;
-}
-
-/** Turns IAM auth back off when `shouldRestore`; a database that is gone or already off is left alone. Returns whether it modified. */
-export async function restoreIamAuth(client: RDSClient, target: IamAuthTarget, props: { changedByThis?: boolean; restoreOnDelete?: boolean }, opts: WaitOptions = {}): Promise<boolean> {
-  if (!shouldRestore(props)) return false;
+/**
+ * On delete: removes this consumer's record, and first turns IAM auth off only when
+ * `shouldRestore` allows it (asked for, recorded as this consumer's change, no other consumer).
+ * A database that is gone is left alone. Returns whether it turned IAM auth off.
+ */
+export async function restoreIamAuth(client: RDSClient, target: IamAuthTarget, opts: RestoreOptions): Promise<boolean> {
+  const key = opts.consumerKey;
+  if (key === undefined) return false;
+  const clock = opts.clock ?? realClock;
+  const deadline = deadlineIn(opts.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES, clock);
   try {
-    const state = await describeIamAuth(client, target, opts.clock);
-    if (!state.enabled) return false;
-    await modifyIamAuth(client, target, false, state, opts.clock);
-    await waitForIamAuth(client, target, false, opts);
-    return true;
+    const state = await describeIamAuth(client, target, clock);
+    const tags = await listTags(client, state.arn, clock);
+    const own = tags[key];
+    const restore = shouldRestore({ restoreOnDelete: opts.restoreOnDelete, own, others: otherConsumers(tags, key), enabled: state.enabled });
+    if (restore) {
+      const accepted = opts.applyPendingModifications === true;
+      refuseOtherPending(target, state, false, accepted);
+      await modifyWhenAvailable(client, target, false, state, { clock, deadline, applyPendingModifications: accepted }, (s) => !s.enabled || pendingIam(s) === false);
+      await waitForIamAuth(client, target, false, { clock, deadline });
+    }
+    if (own !== undefined) await removeConsumerTag(client, state.arn, key, clock);
+    return restore;
   } catch (err) {
-    if (err instanceof IamAuthTargetNotFoundError) return false;
+    if (err instanceof IamAuthTargetNotFoundError || err instanceof IamAuthTargetGoneError || hasCode(err, NOT_FOUND_CODES)) return false;
     throw err;
   }
 }
 
-/** @internal */
-export async function rdsClient(region: string): Promise<RDSClient> {
+/** @internal An RDS client for the region, with the given credential settings (default chain without). */
+export async function rdsClient(region: string, credentials?: AwsCredentialSettings): Promise<RDSClient> {
   const sdk = await import("@aws-sdk/client-rds");
-  return new sdk.RDSClient({ region });
+  const provider = await credentialProvider(credentials, region);
+  return new sdk.RDSClient({ region, ...(provider === undefined ? {} : { credentials: provider }) });
 }

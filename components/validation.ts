@@ -24,6 +24,19 @@ function fail(message: string): never {
   throw new ValidationError(message);
 }
 
+/**
+ * The error, with a message nothing can change. Every resource whose inputs wait on a refused
+ * check fails with the same error object, and Pulumi prefixes its message in place each time
+ * (`error serializing property "x": …`, @pulumi/pulumi runtime/rpc.js), keeping its identity so
+ * the language host reports it once: without this the one report carries a chain of prefixes,
+ * one per child that failed before it was printed.
+ */
+export function fixedMessage<E extends Error>(e: E): E {
+  const message = e.message;
+  Object.defineProperty(e, "message", { get: () => message, set: () => undefined, enumerable: false, configurable: true });
+  return e;
+}
+
 /** Longest value echoed in a message; longer values are cut (their length is given where it matters). */
 export const MAX_SHOWN_LENGTH = 100;
 

@@ -63,8 +63,9 @@ describe("args", () => {
         dbUsername: "clickpipes_iam_user",
         enableIamAuth: true,
         enablesIamAuth: true,
-        restoreIamAuthOnDelete: true,
+        restoreIamAuthOnDelete: false,
         iamAuthTimeoutMinutes: 30,
+        applyPendingModifications: false,
         ignoredIamAuthArgs: [],
         createDbUser: true,
         adminUsername: "admin_user",
@@ -135,7 +136,7 @@ describe("args", () => {
 
   describe("the arguments object", () => {
     it("declares a runtime type for every argument", () => {
-      assert.equal(Object.keys(ARG_TYPES).length, 31);
+      assert.equal(Object.keys(ARG_TYPES).length, 33);
     });
 
     it("refuses no arguments", () => {
@@ -166,6 +167,8 @@ describe("args", () => {
       ["enableIamAuth as a number", { enableIamAuth: 1 }, "`enableIamAuth` 1 is a number, not a plain boolean; use true or false."],
       ["maxSessionDuration as a string", { maxSessionDuration: "3600" }, '`maxSessionDuration` "3600" is a string, not a plain number; use a number such as 3600.'],
       ["iamAuthTimeoutMinutes as a string", { iamAuthTimeoutMinutes: "30" }, '`iamAuthTimeoutMinutes` "30" is a string, not a plain number; use a number such as 30.'],
+      ["applyPendingModifications as a string", { applyPendingModifications: "true" }, '`applyPendingModifications` "true" is a string, not a plain boolean; use true or false.'],
+      ["awsCredentials as a string", { awsCredentials: "prod" }, '`awsCredentials` "prod" is a string, not an object; use an object such as {"profile":"prod"}.'],
       ["dbUsername as a number", { dbUsername: 42 }, '`dbUsername` 42 is a number, not a plain string; use a string such as "clickpipes_iam_user".'],
       ["dbUsername as an Output", { dbUsername: pulumi.output("cp") }, '`dbUsername` is a pulumi.Output, not a plain string; pass a plain string such as "clickpipes_iam_user", since it must be known before anything is registered.'],
       ["clickhouseRoleArn as a number", { clickhouseRoleArn: 42 }, "`clickhouseRoleArn` 42 is a number, not a string; use a string or a pulumi.Output<string>."],
@@ -281,10 +284,12 @@ describe("args", () => {
 
     it("warns that IAM-auth arguments have no effect on a managed target", () => {
       const instance = new aws.rds.Instance("warn-managed", { instanceClass: "db.t4g.micro", engine: "postgres", iamDatabaseAuthenticationEnabled: true });
-      const a = normalizeArgs(happyPathArgs({ dbInstanceIdentifier: undefined, instance, restoreIamAuthOnDelete: false, iamAuthTimeoutMinutes: 10 }), {});
+      const a = normalizeArgs(happyPathArgs({ dbInstanceIdentifier: undefined, instance, restoreIamAuthOnDelete: false, iamAuthTimeoutMinutes: 10, applyPendingModifications: true, awsCredentials: { profile: "prod" } }), {});
       assert.deepEqual(argWarnings(a), [
         "`restoreIamAuthOnDelete` has no effect on a managed `instance`, which this component never modifies; set `iamDatabaseAuthenticationEnabled: true` on the resource itself.",
         "`iamAuthTimeoutMinutes` has no effect on a managed `instance`, which this component never modifies; set `iamDatabaseAuthenticationEnabled: true` on the resource itself.",
+        "`applyPendingModifications` has no effect on a managed `instance`, which this component never modifies; set `iamDatabaseAuthenticationEnabled: true` on the resource itself.",
+        "`awsCredentials` has no effect on a managed `instance`, which this component never modifies; set `iamDatabaseAuthenticationEnabled: true` on the resource itself.",
       ]);
     });
 

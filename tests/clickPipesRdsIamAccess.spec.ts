@@ -4,6 +4,7 @@ import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import { cloud, clusterLookup, failureOf, installMocks, instanceLookup, settleTree, valueOf } from "./support/mocks";
 import { ClickPipesRdsIamAccess, ClickPipesRdsIamAccessArgs } from "../components";
+import { resetIamAuthEnablerRegistry } from "../components/aws/iamAuthRegistry";
 
 const CH_ROLE = "arn:aws:iam::111122223333:role/CH-S3-demo-Role";
 const PG_ID = "orders-pg";
@@ -335,15 +336,48 @@ describe("ClickPipesRdsIamAccess", () => {
   describe("IAM auth enablement", () => {
     const IAM_AUTH = "pulumi-nodejs:dynamic:Resource";
     const urnOf = (name: string) => new RegExp(`::${name}$`);
+    beforeEach(() => resetIamAuthEnablerRegistry());
 
-    it("enables IAM auth on an instance identifier target, with the region from the instance ARN", async () => {
-      await build("pg", pgArgs({ iamAuthTimeoutMinutes: 45, restoreIamAuthOnDelete: false }));
+    it("enables IAM auth on an instance identifier target, with the region and account check from the instance ARN, and never turns it off by default", async () => {
+      await build("pg", pgArgs({ iamAuthTimeoutMinutes: 45 }));
       const enabler = cloud.one(IAM_AUTH);
       assert.equal(enabler.name, "pg-iam-auth");
-      assert.deepEqual(
-        { ...enabler.inputs, __provider: undefined },
-        { targetKind: "instance", identifier: PG_ID, region: "eu-west-1", mode: "enable", restoreOnDelete: false, timeoutMinutes: 45, enabledSetting: true, __provider: undefined },
-      );
+      const { __provider: _p, consumerId, ...inputs } = enabler.inputs;
+      assert.deepEqual(inputs, {
+        targetKind: "instance",
+        identifier: PG_ID,
+        region: "eu-west-1",
+        mode: "enable",
+        restoreOnDelete: false,
+        timeoutMinutes: 45,
+        applyPendingModifications: false,
+        targetArn: `arn:aws:rds:eu-west-1:123456789012:db:${PG_ID}`,
+        enabledSetting: true,
+      });
+      assert.match(String(consumerId), /^[0-9a-f]{32}$/);
+    });
+
+    it("passes `restoreIamAuthOnDelete`, `applyPendingModifications` and `awsCredentials` to it", async () => {
+      const awsCredentials = { profile: "prod", assumeRole: { roleArn: "arn:aws:iam::123456789012:role/deploy", externalId: "ext-1" } };
+      await build("pg", pgArgs({ restoreIamAuthOnDelete: true, applyPendingModifications: true, awsCredentials }));
+      const { inputs } = cloud.one(IAM_AUTH);
+      assert.deepEqual([inputs.restoreOnDelete, inputs.applyPendingModifications, inputs.awsCredentials], [true, true, awsCredentials]);
+    });
+
+    it("refuses invalid `awsCredentials` before registering anything", () => {
+      assert.throws(() => new ClickPipesRdsIamAccess("pg", pgArgs({ awsCredentials: { assumeRole: { roleArn: "deploy" } } })), {
+        message: '`awsCredentials.assumeRole.roleArn` "deploy" is not an IAM role ARN; use the ARN of the role to assume, such as "arn:aws:iam::123456789012:role/deploy".',
+      });
+      assert.deepEqual(cloud.resources, []);
+    });
+
+    it("makes a second component on the same database wait for the first one's enabler, each with its own consumer ID", async () => {
+      await build("orders", pgArgs());
+      await build("billing", pgArgs({ dbUsername: "billing_iam_user" }));
+      const [orders, billing] = ["orders-iam-auth", "billing-iam-auth"].map((n) => cloud.byType(IAM_AUTH).find((r) => r.name === n));
+      assert.ok(billing?.dependencies.some((u) => urnOf("orders-iam-auth").test(u)), billing?.dependencies.join(", "));
+      assert.ok(!orders?.dependencies.some((u) => urnOf("billing-iam-auth").test(u)));
+      assert.notEqual(orders?.inputs.consumerId, billing?.inputs.consumerId);
     });
 
     it("enables it on a cluster identifier target with ModifyDBCluster semantics", async () => {

@@ -463,9 +463,14 @@ describe("examples", () => {
       const preview = actions("preview-policy.json");
       assert.deepEqual(preview, ["iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "rds:DescribeDBClusters", "rds:DescribeDBInstances", "rds:ListTagsForResource"]);
       const deploy = actions("deploy-policy.json");
-      for (const action of [...preview, "iam:CreateRole", "iam:DeleteRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "rds:ModifyDBInstance", "rds:ModifyDBCluster"]) {
+      for (const action of [...preview, "iam:CreateRole", "iam:DeleteRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "rds:ModifyDBInstance", "rds:ModifyDBCluster", "rds:AddTagsToResource", "rds:RemoveTagsFromResource"]) {
         assert.ok(deploy.includes(action), `deploy policy lacks ${action}`);
       }
+      // The IAM-auth enabler's consumer records: only its own tag keys, only on databases.
+      const tagging = (JSON.parse(fs.readFileSync(path.join(dir, "deploy-policy.json"), "utf8")) as { Statement: Array<{ Sid: string; Action: string[]; Resource: string[]; Condition?: unknown }> }).Statement.find((s) => s.Action.includes("rds:AddTagsToResource"));
+      assert.deepEqual(tagging?.Action, ["rds:AddTagsToResource", "rds:RemoveTagsFromResource"]);
+      assert.deepEqual(tagging?.Condition, { "ForAllValues:StringLike": { "aws:TagKeys": ["clickpipes-rds-iam:iam-auth:*"] } });
+      assert.ok(tagging?.Resource.every((r) => /:rds:[^:]+:\d{12}:(db|cluster):\*$/.test(r)));
       assert.ok(!deploy.some((a) => a.endsWith(":*") || a === "*"), "no wildcard actions");
       const subjects = ["preview-trust-policy.json", "deploy-trust-policy.json"].map((file) => {
         const trust = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as { Statement: Array<{ Action: string; Condition: { StringEquals: Record<string, string> } }> };

@@ -1,84 +1,39 @@
 import * as assert from "node:assert/strict";
-import * as pulumi from "@pulumi/pulumi";
 import {
+  AddTagsToResourceCommand,
   DBClusterNotFoundFault,
   DBInstanceNotFoundFault,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
-  InvalidDBInstanceStateFault,
+  ListTagsForResourceCommand,
   ModifyDBClusterCommand,
   ModifyDBInstanceCommand,
   RDSClient,
-  RDSServiceException,
-  type DBInstance,
+  RemoveTagsFromResourceCommand,
 } from "@aws-sdk/client-rds";
-import { mockClient } from "aws-sdk-client-mock";
-import { IamAuthEnablement, diffIamAuth, iamAuthProvider, type IamAuthOutputs } from "../components/iamAuth";
-import {
-  RETRY_MAX_ATTEMPTS,
-  ensureIamAuthEnabled,
-  rdsClient,
-  restoreIamAuth,
-  verifyIamAuth,
-  type Clock,
-  type IamAuthTarget,
-} from "../components/iamAuthRds";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
+import { ensureIamAuthEnabled, restoreIamAuth, verifyIamAuth, type IamAuthTarget } from "../components/iamAuthRds";
+import { consumerTagKey } from "../components/aws/consumerTags";
+import { CLUSTER_ARN, FakeInstance, INSTANCE_ARN, busy, db, dbCluster, fakeClock, sentBy, serviceError, tagList } from "./support/iamAuthFakes";
 
-const rds = mockClient(RDSClient);
 const client = new RDSClient({ region: "eu-west-1" });
 const instance: IamAuthTarget = { kind: "instance", identifier: "mydb", region: "eu-west-1" };
 const cluster: IamAuthTarget = { kind: "cluster", identifier: "myaurora", region: "eu-west-1" };
-
-/** A clock whose sleeps only advance `now`, and that records them. */
-function fakeClock(): Clock & { sleeps: number[] } {
-  let t = 0;
-  const sleeps: number[] = [];
-  return { sleeps, now: () => t, sleep: async (ms) => void (sleeps.push(ms), (t += ms)) };
-}
-
-/** Every command sent, as [command name, input]. */
-function sent(): [string, unknown][] {
-  return rds.calls().map((c) => {
-    const cmd = c.args[0] as unknown as { constructor: { name: string }; input: unknown };
-    return [cmd.constructor.name, cmd.input];
-  });
-}
-
-function db(status: string, flag: boolean, extra: Partial<DBInstance> = {}) {
-  return { DBInstances: [{ DBInstanceIdentifier: "mydb", DBInstanceStatus: status, IAMDatabaseAuthenticationEnabled: flag, Engine: "postgres", EngineVersion: "16.3", ...extra }] };
-}
-function dbCluster(status: string, flag: boolean) {
-  return { DBClusters: [{ DBClusterIdentifier: "myaurora", Status: status, IAMDatabaseAuthenticationEnabled: flag, Engine: "aurora-postgresql", EngineVersion: "16.4" }] };
-}
-const serviceError = (name: string, message: string) => new RDSServiceException({ name, $fault: "client", $metadata: {}, message });
-const busy = () => new InvalidDBInstanceStateFault({ $metadata: {}, message: "Instance mydb is not in available state." });
+const KEY = consumerTagKey("0123456789abcdef0123456789abcdef");
+const OTHER = consumerTagKey("fedcba9876543210fedcba9876543210");
 
 const describeMydb: [string, unknown] = ["DescribeDBInstancesCommand", { DBInstanceIdentifier: "mydb" }];
+const describeAurora: [string, unknown] = ["DescribeDBClustersCommand", { DBClusterIdentifier: "myaurora" }];
 const enableMydb: [string, unknown] = ["ModifyDBInstanceCommand", { DBInstanceIdentifier: "mydb", EnableIAMDatabaseAuthentication: true, ApplyImmediately: true }];
 const disableMydb: [string, unknown] = ["ModifyDBInstanceCommand", { DBInstanceIdentifier: "mydb", EnableIAMDatabaseAuthentication: false, ApplyImmediately: true }];
-
-function state(over: Partial<IamAuthOutputs> = {}): IamAuthOutputs {
-  return {
-    targetKind: "instance",
-    identifier: "mydb",
-    region: "eu-west-1",
-    mode: "enable",
-    restoreOnDelete: true,
-    timeoutMinutes: 30,
-    enabledSetting: true,
-    previouslyEnabled: false,
-    changedByThis: true,
-    iamDatabaseAuthenticationEnabled: true,
-    ...over,
-  };
-}
-
-function must<T>(value: T | undefined): T {
-  if (value === undefined) throw new Error("missing provider method");
-  return value;
-}
+const listMydb: [string, unknown] = ["ListTagsForResourceCommand", { ResourceName: INSTANCE_ARN }];
+const tagMydb = (value: string, key = KEY): [string, unknown] => ["AddTagsToResourceCommand", { ResourceName: INSTANCE_ARN, Tags: [{ Key: key, Value: value }] }];
+const untagMydb: [string, unknown] = ["RemoveTagsFromResourceCommand", { ResourceName: INSTANCE_ARN, TagKeys: [KEY] }];
 
 describe("iamAuth", () => {
+  let rds: AwsClientStub<RDSClient>;
+  const sent = () => sentBy(rds);
+  before(() => (rds = mockClient(RDSClient)));
   beforeEach(() => rds.reset());
   after(() => rds.restore());
 
@@ -97,10 +52,18 @@ describe("iamAuth", () => {
       assert.deepEqual(clock.sleeps, [5_000, 10_000]);
     });
 
-    it("changes nothing when IAM auth is already on", async () => {
+    it("changes nothing when IAM auth is already on and the database available", async () => {
       rds.on(DescribeDBInstancesCommand).resolves(db("available", true));
       assert.deepEqual(await ensureIamAuthEnabled(client, instance, { clock: fakeClock() }), { previouslyEnabled: true, changedByThis: false, iamDatabaseAuthenticationEnabled: true });
       assert.deepEqual(sent(), [describeMydb]);
+    });
+
+    it("waits for `available` when the flag already reads true while the database is still modifying", async () => {
+      rds.on(DescribeDBInstancesCommand).resolvesOnce(db("modifying", true)).resolvesOnce(db("modifying", true)).resolves(db("available", true));
+      const clock = fakeClock();
+      assert.deepEqual(await ensureIamAuthEnabled(client, instance, { clock }), { previouslyEnabled: true, changedByThis: false, iamDatabaseAuthenticationEnabled: true });
+      assert.deepEqual(sent(), [describeMydb, describeMydb, describeMydb]);
+      assert.deepEqual(clock.sleeps, [5_000]);
     });
 
     it("uses ModifyDBCluster with DBClusterIdentifier for a cluster and keeps polling while the modification has not started", async () => {
@@ -113,9 +76,8 @@ describe("iamAuth", () => {
       rds.on(ModifyDBClusterCommand).resolves({});
       const clock = fakeClock();
       await ensureIamAuthEnabled(client, cluster, { clock });
-      const describe: [string, unknown] = ["DescribeDBClustersCommand", { DBClusterIdentifier: "myaurora" }];
       const modify: [string, unknown] = ["ModifyDBClusterCommand", { DBClusterIdentifier: "myaurora", EnableIAMDatabaseAuthentication: true, ApplyImmediately: true }];
-      assert.deepEqual(sent(), [describe, modify, describe, describe, describe]);
+      assert.deepEqual(sent(), [describeAurora, modify, describeAurora, describeAurora, describeAurora]);
       assert.deepEqual(clock.sleeps, [5_000, 10_000]);
     });
 
@@ -131,25 +93,51 @@ describe("iamAuth", () => {
       assert.deepEqual(clock.sleeps, [1_000, 2_000]);
     });
 
-    it("retries Modify while the database is busy (InvalidDBInstanceState)", async () => {
-      rds.on(DescribeDBInstancesCommand).resolvesOnce(db("backing-up", false)).resolves(db("available", true));
-      rds.on(ModifyDBInstanceCommand).rejectsOnce(busy()).rejectsOnce(serviceError("ThrottlingException", "Slow down")).resolves({});
-      const clock = fakeClock();
-      await ensureIamAuthEnabled(client, instance, { clock });
-      assert.deepEqual(sent(), [describeMydb, enableMydb, enableMydb, enableMydb, describeMydb]);
-      assert.deepEqual(clock.sleeps, [1_000, 2_000]);
-    });
-
-    it("gives up after the maximum number of attempts with the last error", async () => {
-      rds.on(DescribeDBInstancesCommand).resolves(db("backing-up", false));
-      rds.on(ModifyDBInstanceCommand).rejects(busy());
+    it("gives up on throttling after 8 attempts without advising to wait for `available`", async () => {
+      rds.on(DescribeDBInstancesCommand).rejects(serviceError("Throttling", "Rate exceeded"));
       const clock = fakeClock();
       await assert.rejects(ensureIamAuthEnabled(client, instance, { clock }), {
         message:
-          '`Modify` of DB instance "mydb" still failed with `InvalidDBInstanceStateFault` after 8 attempts ("Instance mydb is not in available state."); wait until the database is `available` and run the Pulumi command again.',
+          '`Describe` of DB instance "mydb" was still throttled by AWS (`Throttling`, "Rate exceeded") after 8 attempts; the account\'s RDS API request rate is exhausted, so wait a few minutes (or reduce other RDS API traffic) and run the Pulumi command again.',
       });
-      assert.equal(rds.commandCalls(ModifyDBInstanceCommand).length, RETRY_MAX_ATTEMPTS);
       assert.deepEqual(clock.sleeps, [1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
+    });
+
+    it("while the database is busy, describes it again before each new Modify", async () => {
+      rds.on(DescribeDBInstancesCommand).resolvesOnce(db("backing-up", false)).resolvesOnce(db("backing-up", false)).resolves(db("available", true));
+      rds.on(ModifyDBInstanceCommand).rejectsOnce(busy()).rejectsOnce(serviceError("ThrottlingException", "Slow down")).resolves({});
+      const clock = fakeClock();
+      assert.deepEqual(await ensureIamAuthEnabled(client, instance, { clock }), { previouslyEnabled: false, changedByThis: true, iamDatabaseAuthenticationEnabled: true });
+      assert.deepEqual(sent(), [describeMydb, enableMydb, describeMydb, enableMydb, enableMydb, describeMydb]);
+      assert.deepEqual(clock.sleeps, [1_000, 1_000]);
+    });
+
+    it("keeps retrying a busy database for as long as `timeoutMinutes` allows, past 8 attempts", async () => {
+      const describes = rds.on(DescribeDBInstancesCommand);
+      const modifies = rds.on(ModifyDBInstanceCommand);
+      describes.resolvesOnce(db("backing-up", false));
+      for (let i = 0; i < 12; i++) {
+        describes.resolvesOnce(db("backing-up", false));
+        modifies.rejectsOnce(busy());
+      }
+      describes.resolves(db("available", true));
+      modifies.resolves({});
+      const clock = fakeClock();
+      assert.deepEqual(await ensureIamAuthEnabled(client, instance, { clock, timeoutMinutes: 30 }), { previouslyEnabled: false, changedByThis: true, iamDatabaseAuthenticationEnabled: true });
+      assert.equal(rds.commandCalls(ModifyDBInstanceCommand).length, 13);
+      assert.equal(clock.now(), 1_000 + 2_000 + 4_000 + 8_000 + 16_000 + 7 * 30_000);
+    });
+
+    it("gives up on a busy database at the timeout, naming its status", async () => {
+      rds.on(DescribeDBInstancesCommand).resolves(db("backing-up", false));
+      rds.on(ModifyDBInstanceCommand).rejects(busy());
+      const clock = fakeClock();
+      await assert.rejects(ensureIamAuthEnabled(client, instance, { clock, timeoutMinutes: 1 }), {
+        message:
+          '`Modify` of DB instance "mydb" still failed with `InvalidDBInstanceStateFault` ("Instance mydb is not in available state.") after 1 minute, while the database was `backing-up`; wait until it is `available` and run the Pulumi command again.',
+      });
+      assert.equal(rds.commandCalls(ModifyDBInstanceCommand).length, 7);
+      assert.deepEqual(clock.sleeps, [1_000, 2_000, 4_000, 8_000, 16_000, 30_000]);
     });
 
     it("names the identifier and region when the instance does not exist", async () => {
@@ -163,6 +151,15 @@ describe("iamAuth", () => {
       rds.on(DescribeDBClustersCommand).rejects(new DBClusterNotFoundFault({ $metadata: {}, message: "DBCluster myaurora not found." }));
       await assert.rejects(ensureIamAuthEnabled(client, cluster, { clock: fakeClock() }), {
         message: 'DB cluster "myaurora" was not found in region "eu-west-1"; check `dbClusterIdentifier` and that your AWS credentials are for the account that owns it.',
+      });
+    });
+
+    it("says the instance was deleted, not that the identifier is wrong, when it disappears while waiting", async () => {
+      rds.on(DescribeDBInstancesCommand).resolvesOnce(db("available", false)).resolvesOnce(db("modifying", false)).rejects(new DBInstanceNotFoundFault({ $metadata: {}, message: "DBInstance mydb not found." }));
+      rds.on(ModifyDBInstanceCommand).resolves({});
+      await assert.rejects(ensureIamAuthEnabled(client, instance, { clock: fakeClock() }), {
+        message:
+          'DB instance "mydb" was deleted, or is no longer found in region "eu-west-1", while waiting for IAM database authentication to turn on; if it was replaced, point `dbInstanceIdentifier` at the new database and run `pulumi up` again.',
       });
     });
 
@@ -202,6 +199,122 @@ describe("iamAuth", () => {
     });
   });
 
+  describe("pending modifications", () => {
+    const classChange = { DBInstanceClass: "db.r6g.xlarge", EngineVersion: "16.4" };
+    const refusal =
+      'DB instance "mydb" has changes pending for its maintenance window (DBInstanceClass "db.r6g.xlarge", EngineVersion "16.4"), which turning IAM database authentication on with ApplyImmediately would apply now as well, possibly with downtime; apply them yourself first (the console\'s "Apply immediately", or wait for the maintenance window) and run the Pulumi command again, or set `applyPendingModifications: true` to accept applying them now.';
+
+    it("refuses to send a Modify that would apply an instance class and engine version change, and records nothing", async () => {
+      rds.on(DescribeDBInstancesCommand).resolves(db("available", false, { PendingModifiedValues: classChange }));
+      rds.on(ListTagsForResourceCommand).resolves(tagList({}));
+      await assert.rejects(ensureIamAuthEnabled(client, instance, { clock: fakeClock(), consumerKey: KEY }), { message: refusal });
+      assert.deepEqual(sent(), [describeMydb, listMydb]);
+    });
+
+    it("applies them along with IAM auth when `applyPendingModifications` accepts it", async () => {
+      rds.on(DescribeDBInstancesCommand).resolvesOnce(db("available", false, { PendingModifiedValues: classChange })).resolves(db("available", true));
+      rds.on(ModifyDBInstanceCommand).resolves({});
+      assert.deepEqual(await ensureIamAuthEnabled(client, instance, { clock: fakeClock(), applyPendingModifications: true }), { previouslyEnabled: false, changedByThis: true, iamDatabaseAuthenticationEnabled: true });
+      assert.deepEqual(sent(), [describeMydb, enableMydb, describeMydb]);
+    });
+
+    it("reads a cluster's own pending values, and hides a pending master password", async () => {
+      rds.on(DescribeDBClustersCommand).resolves(dbCluster("available", false, { PendingModifiedValues: { EngineVersion: "16.6", MasterUserPassword: "****", PendingCloudwatchLogsExports: {} } }));
+      await assert.rejects(ensureIamAuthEnabled(client, cluster, { clock: fakeClock() }), {
+        message:
+          'DB cluster "myaurora" has changes pending for its maintenance window (EngineVersion "16.6", MasterUserPassword (a new value, not shown)), which turning IAM database authentication on with ApplyImmediately would apply now as well, possibly with downtime; apply them yourself first (the console\'s "Apply immediately", or wait for the maintenance window) and run the Pulumi command again, or set `applyPendingModifications: true` to accept applying them now.',
+      });
+      assert.deepEqual(sent(), [describeAurora]);
+    });
+
+    it("does not mind pending changes when IAM auth is already on (nothing is sent)", async () => {
+      rds.on(DescribeDBInstancesCommand).resolves(db("available", true, { PendingModifiedValues: classChange }));
+      assert.deepEqual(await ensureIamAuthEnabled(client, instance, { clock: fakeClock() }), { previouslyEnabled: true, changedByThis: false, iamDatabaseAuthenticationEnabled: true });
+      assert.deepEqual(sent(), [describeMydb]);
+    });
+
+    it("refuses a change that became pending while it waited for a busy database", async () => {
+      rds.on(DescribeDBInstancesCommand).resolvesOnce(db("backing-up", false)).resolves(db("available", false, { PendingModifiedValues: classChange }));
+      rds.on(ModifyDBInstanceCommand).rejectsOnce(busy()).resolves({});
+      await assert.rejects(ensureIamAuthEnabled(client, instance, { clock: fakeClock() }), { message: refusal });
+      assert.deepEqual(sent(), [describeMydb, enableMydb, describeMydb]);
+    });
+  });
+
+  describe("consumer records", () => {
+    it("records itself as `enabled` before its Modify, so an interrupted create leaves the record", async () => {
+      rds.on(DescribeDBInstancesCommand).resolvesOnce(db("available", false)).resolves(db("available", true));
+      rds.on(ListTagsForResourceCommand).resolves(tagList({ Name: "orders" }));
+      rds.on(AddTagsToResourceCommand).resolves({});
+      rds.on(ModifyDBInstanceCommand).resolves({});
+      assert.deepEqual(await ensureIamAuthEnabled(client, instance, { clock: fakeClock(), consumerKey: KEY }), { previouslyEnabled: false, changedByThis: true, iamDatabaseAuthenticationEnabled: true });
+      assert.deepEqual(sent(), [describeMydb, listMydb, tagMydb("enabled"), enableMydb, describeMydb]);
+    });
+
+    it("records `already-on`, and sends no Modify, when IAM auth is already on", async () => {
+      rds.on(DescribeDBInstancesCommand).resolves(db("available", true));
+      rds.on(ListTagsForResourceCommand).resolves(tagList({ [OTHER]: "enabled" }));
+      rds.on(AddTagsToResourceCommand).resolves({});
+      assert.deepEqual(await ensureIamAuthEnabled(client, instance, { clock: fakeClock(), consumerKey: KEY }), { previouslyEnabled: true, changedByThis: false, iamDatabaseAuthenticationEnabled: true });
+      assert.deepEqual(sent(), [describeMydb, listMydb, tagMydb("already-on")]);
+    });
+
+    it("applies an enable someone else left pending, but does not claim it", async () => {
+      rds.on(DescribeDBInstancesCommand).resolvesOnce(db("available", false, { PendingModifiedValues: { IAMDatabaseAuthenticationEnabled: true } })).resolves(db("available", true));
+      rds.on(ListTagsForResourceCommand).resolves(tagList({}));
+      rds.on(AddTagsToResourceCommand).resolves({});
+      rds.on(ModifyDBInstanceCommand).resolves({});
+      assert.deepEqual(await ensureIamAuthEnabled(client, instance, { clock: fakeClock(), consumerKey: KEY }), { previouslyEnabled: false, changedByThis: false, iamDatabaseAuthenticationEnabled: true });
+      assert.deepEqual(sent(), [describeMydb, listMydb, tagMydb("already-on"), enableMydb, describeMydb]);
+    });
+
+    it("claims the change after an interrupted run of itself: its own record says `enabled`", async () => {
+      rds.on(DescribeDBInstancesCommand).resolvesOnce(db("modifying", true)).resolves(db("available", true));
+      rds.on(ListTagsForResourceCommand).resolves(tagList({ [KEY]: "enabled" }));
+      assert.deepEqual(await ensureIamAuthEnabled(client, instance, { clock: fakeClock(), consumerKey: KEY }), { previouslyEnabled: false, changedByThis: true, iamDatabaseAuthenticationEnabled: true });
+      assert.deepEqual(sent(), [describeMydb, listMydb, describeMydb]);
+    });
+
+    it("of two concurrent creates, only the one whose Modify turned the flag on records `enabled`", async () => {
+      const fake = new FakeInstance();
+      fake.install(rds);
+      const [a, b] = await Promise.all([
+        ensureIamAuthEnabled(client, instance, { clock: fakeClock(), consumerKey: KEY }),
+        ensureIamAuthEnabled(client, instance, { clock: fakeClock(), consumerKey: OTHER }),
+      ]);
+      assert.deepEqual([a.changedByThis, b.changedByThis], [true, false]);
+      assert.deepEqual(fake.tags, { [KEY]: "enabled", [OTHER]: "already-on" });
+      assert.deepEqual(fake.accepted, [true]);
+      assert.deepEqual([fake.flag, fake.status], [true, "available"]);
+    });
+
+    it("takes its record back when RDS refuses the Modify, since nothing was turned on", async () => {
+      rds.on(DescribeDBInstancesCommand).resolves(db("available", false, { Engine: "sqlserver-se", EngineVersion: "15.00" }));
+      rds.on(ListTagsForResourceCommand).resolves(tagList({}));
+      rds.on(AddTagsToResourceCommand).resolves({});
+      rds.on(RemoveTagsFromResourceCommand).resolves({});
+      rds.on(ModifyDBInstanceCommand).rejects(serviceError("InvalidParameterCombination", "IAM Database Authentication is not supported for this configuration."));
+      await assert.rejects(ensureIamAuthEnabled(client, instance, { clock: fakeClock(), consumerKey: KEY }), (err: Error) => {
+        assert.equal(err.constructor.name, "IamAuthRefusal");
+        return true;
+      });
+      assert.deepEqual(sent(), [describeMydb, listMydb, tagMydb("enabled"), enableMydb, untagMydb]);
+    });
+
+    it("fails with the partial state (changed by this, not yet confirmed) when the wait times out after its Modify", async () => {
+      rds.on(DescribeDBInstancesCommand).resolvesOnce(db("available", false)).resolves(db("modifying", false));
+      rds.on(ListTagsForResourceCommand).resolves(tagList({}));
+      rds.on(AddTagsToResourceCommand).resolves({});
+      rds.on(ModifyDBInstanceCommand).resolves({});
+      await assert.rejects(ensureIamAuthEnabled(client, instance, { clock: fakeClock(), consumerKey: KEY, timeoutMinutes: 1 }), (err: Error & { partial?: unknown }) => {
+        assert.equal(err.constructor.name, "IamAuthPartialError");
+        assert.deepEqual(err.partial, { previouslyEnabled: false, changedByThis: true, iamDatabaseAuthenticationEnabled: false });
+        assert.match(err.message, /^Timed out after 1 minute waiting for IAM database authentication to turn on/);
+        return true;
+      });
+    });
+  });
+
   describe("verifyIamAuth", () => {
     it("accepts a database with IAM auth on without modifying it", async () => {
       rds.on(DescribeDBInstancesCommand).resolves(db("available", true));
@@ -220,146 +333,93 @@ describe("iamAuth", () => {
   });
 
   describe("restoreIamAuth", () => {
-    it("turns IAM auth back off and waits when this resource turned it on", async () => {
+    const asked = { consumerKey: KEY, restoreOnDelete: true };
+
+    it("by default only removes its record and leaves IAM auth on", async () => {
+      rds.on(DescribeDBInstancesCommand).resolves(db("available", true));
+      rds.on(ListTagsForResourceCommand).resolves(tagList({ [KEY]: "enabled" }));
+      rds.on(RemoveTagsFromResourceCommand).resolves({});
+      assert.equal(await restoreIamAuth(client, instance, { consumerKey: KEY, restoreOnDelete: false, clock: fakeClock() }), false);
+      assert.deepEqual(sent(), [describeMydb, listMydb, untagMydb]);
+    });
+
+    it("when asked, turns IAM auth off and waits, then removes its record, if it turned it on and no one else is recorded", async () => {
       rds.on(DescribeDBInstancesCommand).resolvesOnce(db("available", true)).resolvesOnce(db("modifying", true)).resolves(db("available", false));
+      rds.on(ListTagsForResourceCommand).resolves(tagList({ [KEY]: "enabled", Name: "orders" }));
       rds.on(ModifyDBInstanceCommand).resolves({});
+      rds.on(RemoveTagsFromResourceCommand).resolves({});
       const clock = fakeClock();
-      assert.equal(await restoreIamAuth(client, instance, { changedByThis: true, restoreOnDelete: true }, { clock }), true);
-      assert.deepEqual(sent(), [describeMydb, disableMydb, describeMydb, describeMydb]);
+      assert.equal(await restoreIamAuth(client, instance, { ...asked, clock }), true);
+      assert.deepEqual(sent(), [describeMydb, listMydb, disableMydb, describeMydb, describeMydb, untagMydb]);
       assert.deepEqual(clock.sleeps, [5_000]);
     });
 
-    it("never touches a database it did not change", async () => {
-      assert.equal(await restoreIamAuth(client, instance, { changedByThis: false, restoreOnDelete: true }, { clock: fakeClock() }), false);
+    it("leaves IAM auth on while another consumer is recorded", async () => {
+      rds.on(DescribeDBInstancesCommand).resolves(db("available", true));
+      rds.on(ListTagsForResourceCommand).resolves(tagList({ [KEY]: "enabled", [OTHER]: "already-on" }));
+      rds.on(RemoveTagsFromResourceCommand).resolves({});
+      assert.equal(await restoreIamAuth(client, instance, { ...asked, clock: fakeClock() }), false);
+      assert.deepEqual(sent(), [describeMydb, listMydb, untagMydb]);
+    });
+
+    it("leaves IAM auth on when its record says it found it on", async () => {
+      rds.on(DescribeDBInstancesCommand).resolves(db("available", true));
+      rds.on(ListTagsForResourceCommand).resolves(tagList({ [KEY]: "already-on" }));
+      rds.on(RemoveTagsFromResourceCommand).resolves({});
+      assert.equal(await restoreIamAuth(client, instance, { ...asked, clock: fakeClock() }), false);
+      assert.deepEqual(sent(), [describeMydb, listMydb, untagMydb]);
+    });
+
+    it("leaves IAM auth on when its record is gone from the database", async () => {
+      rds.on(DescribeDBInstancesCommand).resolves(db("available", true));
+      rds.on(ListTagsForResourceCommand).resolves(tagList({}));
+      assert.equal(await restoreIamAuth(client, instance, { ...asked, clock: fakeClock() }), false);
+      assert.deepEqual(sent(), [describeMydb, listMydb]);
+    });
+
+    it("without a consumer record (state from before consumer tags) never touches the database", async () => {
+      assert.equal(await restoreIamAuth(client, instance, { restoreOnDelete: true, clock: fakeClock() }), false);
       assert.deepEqual(sent(), []);
     });
 
-    it("keeps IAM auth on when `restoreOnDelete` is false", async () => {
-      assert.equal(await restoreIamAuth(client, instance, { changedByThis: true, restoreOnDelete: false }, { clock: fakeClock() }), false);
-      assert.deepEqual(sent(), []);
+    it("refuses to turn it off over other pending changes", async () => {
+      rds.on(DescribeDBInstancesCommand).resolves(db("available", true, { PendingModifiedValues: { AllocatedStorage: 500 } }));
+      rds.on(ListTagsForResourceCommand).resolves(tagList({ [KEY]: "enabled" }));
+      await assert.rejects(restoreIamAuth(client, instance, { ...asked, clock: fakeClock() }), {
+        message:
+          'DB instance "mydb" has changes pending for its maintenance window (AllocatedStorage 500), which turning IAM database authentication off with ApplyImmediately would apply now as well, possibly with downtime; apply them yourself first (the console\'s "Apply immediately", or wait for the maintenance window) and run the Pulumi command again, or set `applyPendingModifications: true` and run `pulumi up` before destroying to accept applying them now, or set `restoreIamAuthOnDelete: false` (`restoreOnDelete`) to leave IAM auth on.',
+      });
+      assert.deepEqual(sent(), [describeMydb, listMydb]);
     });
 
     it("succeeds silently when the database no longer exists", async () => {
       rds.on(DescribeDBClustersCommand).rejects(new DBClusterNotFoundFault({ $metadata: {}, message: "DBCluster myaurora not found." }));
-      assert.equal(await restoreIamAuth(client, cluster, { changedByThis: true, restoreOnDelete: true }, { clock: fakeClock() }), false);
-      assert.deepEqual(sent(), [["DescribeDBClustersCommand", { DBClusterIdentifier: "myaurora" }]]);
+      assert.equal(await restoreIamAuth(client, cluster, { ...asked, clock: fakeClock() }), false);
+      assert.deepEqual(sent(), [describeAurora]);
     });
 
-    it("does not modify a database whose flag is already off", async () => {
+    it("succeeds when the database is deleted while it waits for the flag to turn off", async () => {
+      rds.on(DescribeDBInstancesCommand).resolvesOnce(db("available", true)).rejects(new DBInstanceNotFoundFault({ $metadata: {}, message: "DBInstance mydb not found." }));
+      rds.on(ListTagsForResourceCommand).resolves(tagList({ [KEY]: "enabled" }));
+      rds.on(ModifyDBInstanceCommand).resolves({});
+      assert.equal(await restoreIamAuth(client, instance, { ...asked, clock: fakeClock() }), false);
+      assert.deepEqual(sent(), [describeMydb, listMydb, disableMydb, describeMydb]);
+    });
+
+    it("does not modify a database whose flag is already off, and removes its record", async () => {
       rds.on(DescribeDBInstancesCommand).resolves(db("available", false));
-      assert.equal(await restoreIamAuth(client, instance, { changedByThis: true, restoreOnDelete: true }, { clock: fakeClock() }), false);
-      assert.deepEqual(sent(), [describeMydb]);
-    });
-  });
-
-  describe("diffIamAuth", () => {
-    const news = () => {
-      const { previouslyEnabled: _p, changedByThis: _c, iamDatabaseAuthenticationEnabled: _i, ...inputs } = state();
-      return inputs;
-    };
-
-    it("reports no change for the same inputs", () => {
-      assert.deepEqual(diffIamAuth(state(), news()), { changes: false, replaces: [], deleteBeforeReplace: false });
+      rds.on(ListTagsForResourceCommand).resolves(tagList({ [KEY]: "enabled" }));
+      rds.on(RemoveTagsFromResourceCommand).resolves({});
+      assert.equal(await restoreIamAuth(client, instance, { ...asked, clock: fakeClock() }), false);
+      assert.deepEqual(sent(), [describeMydb, listMydb, untagMydb]);
     });
 
-    it("replaces (create before delete) for another database", () => {
-      assert.deepEqual(diffIamAuth(state(), { ...news(), identifier: "otherdb" }), { changes: true, replaces: ["identifier"], deleteBeforeReplace: false });
-      assert.deepEqual(diffIamAuth(state(), { ...news(), region: "us-east-1" }), { changes: true, replaces: ["region"], deleteBeforeReplace: false });
-      assert.deepEqual(diffIamAuth(state(), { ...news(), targetKind: "cluster" }), { changes: true, replaces: ["targetKind"], deleteBeforeReplace: false });
-    });
-
-    it("updates in place for a mode, `restoreOnDelete`, `timeoutMinutes` or identifier case change", () => {
-      for (const change of [{ mode: "verify" as const }, { restoreOnDelete: false }, { timeoutMinutes: 60 }, { identifier: "MyDB" }]) {
-        assert.deepEqual(diffIamAuth(state(), { ...news(), ...change }), { changes: true, replaces: [], deleteBeforeReplace: false });
-      }
-    });
-
-    it("reports a change when a refresh saw the flag off", () => {
-      assert.deepEqual(diffIamAuth(state({ iamDatabaseAuthenticationEnabled: false }), news()), { changes: true, replaces: [], deleteBeforeReplace: false });
-    });
-  });
-
-  describe("iamAuthProvider", () => {
-    it("creates its client for the target's region", async () => {
-      assert.equal(await (await rdsClient("ap-south-2")).config.region(), "ap-south-2");
-    });
-
-    it("creates in verify mode without modifying and returns the state", async () => {
-      rds.on(DescribeDBInstancesCommand).resolves(db("available", true));
-      const { previouslyEnabled: _p, changedByThis: _c, iamDatabaseAuthenticationEnabled: _i, ...inputs } = state({ mode: "verify" });
-      const result = await iamAuthProvider.create(inputs);
-      assert.deepEqual(result, { id: "eu-west-1/instance/mydb", outs: state({ mode: "verify", previouslyEnabled: true, changedByThis: false }) });
-      assert.deepEqual(sent(), [describeMydb]);
-    });
-
-    it("updates `restoreOnDelete` and `timeoutMinutes` without any AWS call", async () => {
-      const olds = state();
-      const result = await must(iamAuthProvider.update)("id", olds, { ...olds, restoreOnDelete: false, timeoutMinutes: 5 });
-      assert.deepEqual(result, { outs: state({ restoreOnDelete: false, timeoutMinutes: 5 }) });
-      assert.deepEqual(sent(), []);
-    });
-
-    it("checks the flag and keeps ownership when the mode changes to verify", async () => {
-      rds.on(DescribeDBInstancesCommand).resolves(db("available", true));
-      const result = await must(iamAuthProvider.update)("id", state(), { ...state(), mode: "verify" });
-      assert.deepEqual(result, { outs: state({ mode: "verify" }) });
-      assert.deepEqual(sent(), [describeMydb]);
-    });
-
-    it("does nothing on delete for a database that already had IAM auth on", async () => {
-      await must(iamAuthProvider.delete)("id", state({ previouslyEnabled: true, changedByThis: false }));
-      assert.deepEqual(sent(), []);
-    });
-
-    it("reports the current flag on refresh and keeps what create recorded", async () => {
-      rds.on(DescribeDBInstancesCommand).resolves(db("available", false));
-      const result = await must(iamAuthProvider.read)("id", state());
-      assert.deepEqual(result, { id: "id", props: state({ iamDatabaseAuthenticationEnabled: false }) });
-    });
-
-    it("drops the resource on refresh when the database is gone", async () => {
-      rds.on(DescribeDBInstancesCommand).rejects(new DBInstanceNotFoundFault({ $metadata: {}, message: "DBInstance mydb not found." }));
-      assert.deepEqual(await must(iamAuthProvider.read)("id", state()), { id: "" });
-    });
-  });
-
-  describe("IamAuthEnablement", () => {
-    const registered: pulumi.runtime.MockResourceArgs[] = [];
-    before(async () => {
-      await pulumi.runtime.setMocks(
-        {
-          newResource(args) {
-            if (args.type !== "pulumi-nodejs:dynamic:Resource") throw new Error(`unexpected resource type ${args.type}`);
-            registered.push(args);
-            return { id: `${args.name}-id`, state: { ...args.inputs, previouslyEnabled: false, changedByThis: true, iamDatabaseAuthenticationEnabled: true } };
-          },
-          call(args) {
-            throw new Error(`unexpected call ${args.token}`);
-          },
-        },
-        "project",
-        "stack",
-        false,
-      );
-    });
-
-    it("registers a dynamic resource with the target and the intended setting as inputs", async () => {
-      const res = new IamAuthEnablement("db-iam-auth", { targetKind: "instance", identifier: pulumi.output("mydb"), region: "eu-west-1", mode: "enable" });
-      const changed = await new Promise<boolean>((resolve) => res.changedByThis.apply(resolve));
-      assert.equal(changed, true);
-      assert.equal(registered.length, 1);
-      const { __provider: provider, ...inputs } = registered[0].inputs as Record<string, unknown>;
-      assert.deepEqual(inputs, { targetKind: "instance", identifier: "mydb", region: "eu-west-1", mode: "enable", restoreOnDelete: true, timeoutMinutes: 30, enabledSetting: true });
-      assert.equal(typeof provider, "string");
-      // The serialized provider loads the SDK lazily and stays small (no module-level SDK or Pulumi capture).
-      assert.match(provider as string, /require\("@aws-sdk\/client-rds"\)/);
-      assert.ok((provider as string).length < 40_000, `serialized provider is ${(provider as string).length} chars`);
-    });
-
-    it("refuses an unknown `targetKind` before registering", () => {
-      assert.throws(() => new IamAuthEnablement("bad", { targetKind: "db" as "instance", identifier: "mydb", region: "eu-west-1", mode: "enable" }), {
-        message: '`targetKind` "db" is not supported; use "instance" or "cluster".',
-      });
+    it("uses the cluster ARN for the record of a cluster", async () => {
+      rds.on(DescribeDBClustersCommand).resolves(dbCluster("available", true));
+      rds.on(ListTagsForResourceCommand).resolves(tagList({ [KEY]: "already-on" }));
+      rds.on(RemoveTagsFromResourceCommand).resolves({});
+      await restoreIamAuth(client, cluster, { ...asked, clock: fakeClock() });
+      assert.deepEqual(sent(), [describeAurora, ["ListTagsForResourceCommand", { ResourceName: CLUSTER_ARN }], ["RemoveTagsFromResourceCommand", { ResourceName: CLUSTER_ARN, TagKeys: [KEY] }]]);
     });
   });
 });

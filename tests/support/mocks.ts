@@ -258,18 +258,17 @@ export function valueOf<T>(o: pulumi.Input<T> | pulumi.Output<T>): Promise<T> {
 }
 
 /**
- * The rejection message of an output that must fail, without the `error serializing property
- * "x": ` prefixes Pulumi adds (in place) when the same error also fails a resource's inputs.
+ * The rejection message of an output that must fail, exactly as the engine would report it:
+ * nothing stripped, so a `error serializing property "x": ` prefix would fail the assertion.
  */
 export async function failureOf(o: pulumi.Output<unknown>): Promise<string> {
   try {
     await valueOf(o);
   } catch (e) {
-    return (e as Error).message.replace(/^(error serializing property "[^"]*": )+/, "");
+    return (e as Error).message;
   }
   throw new Error("Expected the output to fail, but it resolved.");
 }
-
 
 /** Waits for a resource and all its descendants to finish registering. */
 export async function settleTree(resource: pulumi.Resource): Promise<void> {
