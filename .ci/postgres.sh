@@ -17,6 +17,10 @@
 #   - wal_level = logical (RDS: rds.logical_replication = 1), so CREATE PUBLICATION does not warn.
 #   - a password for the superuser, for the few checks only a superuser can make (SET ROLE to
 #     a role without a password, FOR ALL TABLES publications).
+#   - TLS on (RDS offers it on every instance), with a test CA of its own and a server certificate
+#     for 127.0.0.1/localhost signed by it, plus an unrelated other-ca.pem beside it, so that the
+#     specs can check that the admin connection verifies the server (and refuses the wrong CA).
+#     Plain-text connections are still accepted, as on RDS without rds.force_ssl.
 # The cluster is a test fixture: fsync and synchronous_commit are off. Port 5433, not 5432, so
 # that it never collides with Debian's default cluster or a developer's own server.
 #
@@ -27,6 +31,8 @@
 #   PG_TEST_DATABASE            default postgres           the database the admin connects to first
 #   PG_TEST_SUPERUSER           default postgres
 #   PG_TEST_SUPERUSER_PASSWORD  default clickpipes-test-superuser
+#   PG_TEST_CA                  default /etc/postgresql/clickpipes-test-ssl/ca.pem (written here,
+#                               with the server certificate and other-ca.pem beside it)
 set -euo pipefail
 
 PORT="${PG_TEST_PORT:-5433}"
@@ -35,6 +41,8 @@ ADMIN_PASSWORD="${PG_TEST_PASSWORD:-clickpipes-test}"
 DATABASE="${PG_TEST_DATABASE:-postgres}"
 SUPERUSER="${PG_TEST_SUPERUSER:-postgres}"
 SUPERUSER_PASSWORD="${PG_TEST_SUPERUSER_PASSWORD:-clickpipes-test-superuser}"
+CA="${PG_TEST_CA:-/etc/postgresql/clickpipes-test-ssl/ca.pem}"
+SSL_DIR="$(dirname "$CA")"
 CLUSTER=clickpipes_test
 START="$EPOCHREALTIME"
 
@@ -53,18 +61,20 @@ tcp_query() {
 }
 admin_query() { tcp_query "$1" "$ADMIN_USER" "$ADMIN_PASSWORD"; }
 
-# The admin's attributes, the stand-in roles and wal_level, as one line; then the server version.
+# The admin's attributes, the stand-in roles, wal_level and TLS, as one line; then the server version.
 STATE_SQL="SELECT concat_ws('|', r.rolsuper, r.rolcreaterole, r.rolcreatedb,
   (SELECT count(*) FROM pg_roles WHERE rolname IN ('rds_iam', 'rds_replication') AND NOT rolcanlogin),
-  current_setting('wal_level'), version()) FROM pg_roles r WHERE r.rolname = current_user"
-WANT_STATE="f|t|t|2|logical"
+  current_setting('wal_level'), current_setting('ssl'), version()) FROM pg_roles r WHERE r.rolname = current_user"
+WANT_STATE="f|t|t|2|logical|on"
 SERVER=""
 
 # The configuration this script owns, in the cluster's conf.d (read after postgresql.conf).
 conf_file() { echo "/etc/postgresql/$1/$CLUSTER/conf.d/clickpipes-test.conf"; }
 CONF="listen_addresses = '127.0.0.1'
 port = $PORT
-ssl = off
+ssl = on
+ssl_cert_file = '$SSL_DIR/server-cert.pem'
+ssl_key_file = '$SSL_DIR/server-key.pem'
 wal_level = logical
 fsync = off
 synchronous_commit = off
@@ -78,8 +88,11 @@ ready() {
     [ "$(tcp_query "SELECT rolsuper FROM pg_roles WHERE rolname = current_user" "$SUPERUSER" "$SUPERUSER_PASSWORD")" = "t" ]
 }
 
+# The server's TLS files exist (the configuration names them; the server does not start without them).
+tls_files() { [ -f "$CA" ] && [ -f "$SSL_DIR/other-ca.pem" ] && [ -f "$SSL_DIR/server-cert.pem" ] && [ -f "$SSL_DIR/server-key.pem" ]; }
+
 VERSION="$(installed_version)"
-if [ -n "$VERSION" ] && [ "$(cat "$(conf_file "$VERSION")" 2>/dev/null)" = "$CONF" ] && ready; then
+if [ -n "$VERSION" ] && tls_files && [ "$(cat "$(conf_file "$VERSION")" 2>/dev/null)" = "$CONF" ] && ready; then
   log "already running on 127.0.0.1:$PORT (${SERVER%% on *}, cluster $VERSION/$CLUSTER); checked in $(elapsed)"
   exit 0
 fi
@@ -88,7 +101,7 @@ if [ -z "$VERSION" ] || ! command -v pg_ctlcluster >/dev/null 2>&1; then
   log "installing postgresql"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  apt-get install -y -qq --no-install-recommends postgresql openssl >/dev/null
   VERSION="$(installed_version)"
   log "installed PostgreSQL $VERSION ($(elapsed))"
 fi
@@ -105,13 +118,33 @@ if [ ! -f "/etc/postgresql/$VERSION/$CLUSTER/postgresql.conf" ] || [ ! -f "/var/
   log "cluster created ($(elapsed))"
 fi
 
+# A test CA and a server certificate for 127.0.0.1/localhost signed by it; an unrelated CA beside.
+if ! tls_files; then
+  log "writing a test CA and server certificate to $SSL_DIR"
+  install -d -m 0755 "$SSL_DIR"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=clickpipes-test-pg-ca" \
+    -keyout "$SSL_DIR/ca-key.pem" -out "$CA" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+    -keyout "$SSL_DIR/server-key.pem" -out "$SSL_DIR/server.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$SSL_DIR/server.ext"
+  openssl x509 -req -in "$SSL_DIR/server.csr" -CA "$CA" -CAkey "$SSL_DIR/ca-key.pem" \
+    -CAcreateserial -days 3650 -extfile "$SSL_DIR/server.ext" -out "$SSL_DIR/server-cert.pem" 2>/dev/null
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=clickpipes-test-pg-other-ca" \
+    -keyout "$SSL_DIR/other-ca-key.pem" -out "$SSL_DIR/other-ca.pem" 2>/dev/null
+  # PostgreSQL refuses a key file others can read.
+  chown postgres:postgres "$SSL_DIR/server-key.pem"
+  chmod 0600 "$SSL_DIR/server-key.pem" "$SSL_DIR/ca-key.pem" "$SSL_DIR/other-ca-key.pem"
+  # New certificate files: a running server reloads them only on restart (or reload).
+  FORCE_RESTART=1
+fi
+
 BIN="/usr/lib/postgresql/$VERSION/bin"
 DATADIR="/var/lib/postgresql/$VERSION/$CLUSTER"
 LOG="/var/log/postgresql/postgresql-$VERSION-$CLUSTER.log"
 as_postgres() { runuser -u postgres -- "$@"; }
 running() { as_postgres "$BIN/pg_ctl" status -D "$DATADIR" >/dev/null 2>&1; }
 
-if [ "$(cat "$(conf_file "$VERSION")" 2>/dev/null)" != "$CONF" ]; then
+if [ "$(cat "$(conf_file "$VERSION")" 2>/dev/null)" != "$CONF" ] || [ -n "${FORCE_RESTART:-}" ]; then
   printf '%s\n' "$CONF" >"$(conf_file "$VERSION")"
   if running; then
     log "configuration changed: restarting"

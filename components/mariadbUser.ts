@@ -8,31 +8,48 @@
  * auth on MariaDB only from 10.11, so that provider cannot create this user on any MariaDB that
  * could use it.
  *
- * The resource remembers which grants it added: a user that already existed is adopted (never
- * dropped), and grants that user already held are never revoked. That logic is in
- * `mariadbUserPlan.ts`; this file connects as the admin and is the resource around it.
+ * The resource remembers what it added: the user itself (dropped on delete) or, for a user that
+ * already existed and was adopted on request (`adoptExistingUser`, never dropped), each grant, each
+ * CDC privilege and `REQUIRE SSL` on their own, so that delete undoes exactly that. `read` reports
+ * what the server holds, so that `pulumi refresh` then `pulumi up` repairs a user dropped or
+ * changed by hand. That logic is in `mariadbUserPlan.ts`; the admin connection (TLS verified
+ * against the Amazon RDS certificate authorities by default) is in `database/mysqlSession.ts`;
+ * this file is the resource around them.
  */
 import * as pulumi from "@pulumi/pulumi";
-// Type-only: erased at compile time. The module itself is loaded inside the provider methods,
-// so that serializing the provider closure does not pull mysql2 in.
-import type { ConnectionOptions, RowDataPacket } from "mysql2/promise";
+import { AdminConnectionSettings, withAdmin } from "./database/mysqlSession";
+import { claimMariaDbUser, parentUrnOf } from "./database/userClaims";
 import {
+  HeldGrants,
   IamUserSpec,
   IamUserState,
-  SqlSession,
   createIamUser,
   deleteIamUser,
+  expectedPlugin,
+  holdsDatabase,
+  holdsPrivilege,
+  readHeldGrants,
+  requiresTls,
   sameSpec,
-  sqlErrorInfo,
   unique,
   updateIamUser,
 } from "./mariadbUserPlan";
+import { MY_CDC_PRIVILEGES } from "./sql";
+
+export { AdminConnectionSettings, AdminSession, adminConnectionOptions, connectAdmin } from "./database/mysqlSession";
 
 export interface MariaDbIamUserArgs {
-  /** Endpoint address of the RDS for MariaDB instance. */
+  /** Endpoint address of the RDS for MariaDB instance; the server's certificate must name it. */
   readonly host: pulumi.Input<string>;
   /** Endpoint port of the instance. */
   readonly port: pulumi.Input<number>;
+  /**
+   * The RDS resource ID (`db-…`) of the instance. With it, a new `host` or `port` under the same
+   * ID is the same server at a new address (an endpoint rename, a port change): the resource
+   * records it in place and keeps the user, instead of replacing it, which would first have to
+   * drop the user through the old address. Without it, a new `host` or `port` replaces the user.
+   */
+  readonly resourceId?: pulumi.Input<string>;
   /** Admin (master) user that creates the IAM user and its grants. */
   readonly adminUsername: pulumi.Input<string>;
   /** Password of the admin user; kept secret in the state. */
@@ -44,152 +61,227 @@ export interface MariaDbIamUserArgs {
   /** Adds `REPLICATION CLIENT, REPLICATION SLAVE ON *.*` for CDC. */
   readonly cdc: pulumi.Input<boolean>;
   /**
-   * TLS on the admin connection. Without `tlsCa` the connection is encrypted but the server
-   * certificate is not verified (the RDS CA is not assumed to be trusted).
+   * Take over a user that already exists: it gets `REQUIRE SSL` and the grants it lacks, and
+   * delete undoes exactly those, never dropping it. MariaDB keeps no note of who created a user, so
+   * whoever did (another stack, another component) still drops it, grants and all, when they
+   * destroy theirs. Without it, an existing user is refused.
+   * @default false
+   */
+  readonly adoptExistingUser?: pulumi.Input<boolean>;
+  /**
+   * TLS on the admin connection. False sends the admin password in clear text.
    * @default true
    */
   readonly tls?: pulumi.Input<boolean>;
   /**
-   * PEM of the CA that signed the server certificate; when set, the certificate is verified.
+   * Verify the server before sending it the admin password: its certificate must chain to an
+   * Amazon RDS certificate authority (or to `tlsCa`) and name `host`. `false` still encrypts but
+   * is insecure: a server impersonating the endpoint receives the admin password.
+   * @default true
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
+   */
+  readonly tlsVerify?: pulumi.Input<boolean>;
+  /**
+   * PEM of the certificate authorities to verify the server against, instead of the Amazon RDS
+   * ones this package ships (say, a region's RDS bundle that package lacks).
    * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
    */
   readonly tlsCa?: pulumi.Input<string>;
-}
-
-/** @internal Where and how to connect as the admin. */
-export interface AdminConnectionSettings {
-  readonly host: string;
-  readonly port: number;
-  readonly adminUsername: string;
-  readonly adminPassword: string;
-  readonly tls: boolean;
-  readonly tlsCa?: string;
-  /** The server's name in messages. @default "MariaDB" */
-  readonly serverLabel?: string;
-}
-
-/** @internal mysql2 options for the admin connection: one statement per query, TLS per the args. */
-export function adminConnectionOptions(s: AdminConnectionSettings): ConnectionOptions {
-  const options: ConnectionOptions = {
-    host: s.host,
-    port: s.port,
-    user: s.adminUsername,
-    password: s.adminPassword,
-    multipleStatements: false,
-    connectTimeout: 20_000,
-  };
-  if (!s.tls) return options;
-  if (s.tlsCa === undefined) return { ...options, ssl: { rejectUnauthorized: false } };
-  if (s.tlsCa.trim() === "") {
-    throw new Error("`tlsCa` is \"\"; pass the PEM of the CA that signed the server certificate, or leave it unset.");
-  }
-  return { ...options, ssl: { ca: s.tlsCa, rejectUnauthorized: true } };
-}
-
-/** @internal An open admin session. */
-export interface AdminSession extends SqlSession {
-  close(): Promise<void>;
-}
-
-/** @internal Opens the admin connection (mysql2 is loaded here, not at module top). */
-export async function connectAdmin(s: AdminConnectionSettings): Promise<AdminSession> {
-  const options = adminConnectionOptions(s);
-  const mysql = await import("mysql2/promise");
-  let conn: Awaited<ReturnType<typeof mysql.createConnection>>;
-  try {
-    conn = await mysql.createConnection(options);
-  } catch (e) {
-    const detail = sqlErrorInfo(e).sqlMessage ?? (e instanceof Error ? e.message : String(e));
-    throw new Error(`Cannot connect to ${s.serverLabel ?? "MariaDB"} at ${s.host}:${s.port} as "${s.adminUsername}": ${detail}`, { cause: e });
-  }
-  return {
-    async query(sql: string): Promise<Record<string, unknown>[]> {
-      const [rows] = await conn.query<RowDataPacket[]>(sql);
-      return Array.isArray(rows) ? rows : [];
-    },
-    async close(): Promise<void> {
-      await conn.end();
-    },
-  };
-}
-
-async function withAdmin<T>(s: AdminConnectionSettings, work: (conn: SqlSession) => Promise<T>): Promise<T> {
-  const conn = await connectAdmin(s);
-  try {
-    return await work(conn);
-  } finally {
-    await conn.close().catch(() => undefined);
-  }
 }
 
 /** @internal The dynamic provider's inputs: the args, resolved. */
 export interface MariaDbIamUserInputs {
   host: string;
   port: number;
+  resourceId?: string;
   adminUsername: string;
   adminPassword: string;
   username: string;
   databases: string[];
   cdc: boolean;
+  adoptExistingUser?: boolean;
   tls?: boolean;
+  tlsVerify?: boolean;
   tlsCa?: string;
 }
 
-/** @internal The dynamic provider's outputs: the inputs and the state. */
+/** @internal The dynamic provider's outputs: the inputs, what the resource added, and what the server held. */
 export interface MariaDbIamUserOutputs extends MariaDbIamUserInputs {
   userCreated: boolean;
   grantedDatabases: string[];
-  grantedCdc: boolean;
+  /** The CDC privileges this resource added, each on its own (absent in states written before it: see `grantedCdc`). */
+  grantedPrivileges?: string[];
+  /** States written before `grantedPrivileges`: true when this resource added both CDC privileges. */
+  grantedCdc?: boolean;
+  /** True when this resource added `REQUIRE SSL` to an adopted user. */
+  addedRequireSsl?: boolean;
+  /** What the server held at the last create, update or refresh (absent in older states: no drift known). */
+  userExists?: boolean;
+  plugin?: string;
+  requireSsl?: boolean;
 }
 
-/** Inputs whose change means another user or another server: replace (delete first, see below). */
-const REPLACE_ON: readonly (keyof MariaDbIamUserInputs)[] = ["host", "port", "username"];
+/** Inputs whose change means another user (or, without `resourceId`, another server): replace, deleting first. */
+const REPLACE_ON: readonly (keyof MariaDbIamUserInputs)[] = ["username"];
 /** Inputs changed in place: the grants, and how to connect. */
-const UPDATE_ON: readonly (keyof MariaDbIamUserInputs)[] = ["adminUsername", "adminPassword", "databases", "cdc", "tls", "tlsCa"];
+const UPDATE_ON: readonly (keyof MariaDbIamUserInputs)[] = [
+  "host",
+  "port",
+  "resourceId",
+  "adminUsername",
+  "adminPassword",
+  "databases",
+  "cdc",
+  "adoptExistingUser",
+  "tls",
+  "tlsVerify",
+  "tlsCa",
+];
+
+const DEFAULTS: Partial<Record<keyof MariaDbIamUserInputs, unknown>> = { tls: true, tlsVerify: true, adoptExistingUser: false };
 
 function inputValue(i: MariaDbIamUserInputs, key: keyof MariaDbIamUserInputs): string {
-  const value = key === "tls" ? (i.tls ?? true) : i[key];
-  return JSON.stringify(value) ?? "undefined";
+  return JSON.stringify(i[key] ?? DEFAULTS[key]) ?? "undefined";
 }
 
 /**
- * @internal The diff. Replacement deletes first: the old and the new resource may well name the
- * same user on the same server (say, the endpoint was renamed), and create-before-delete would
- * then adopt the user and afterwards drop it.
+ * @internal Whether the server held something else than the resource made, at the last refresh: the
+ * user gone, another plugin, no TLS required. A refreshed state also lists only the databases and
+ * CDC privileges the user still holds, so that those differ from the inputs.
+ */
+export function drifted(o: MariaDbIamUserOutputs): boolean {
+  return o.userExists === false || o.requireSsl === false || (o.plugin !== undefined && o.plugin !== expectedPlugin());
+}
+
+/**
+ * @internal The diff. A new `host` or `port` replaces only when the server is not known to be the
+ * same: both states name a `resourceId` and they differ, or either lacks one. Replacement deletes
+ * first: the old and the new resource may well name the same user on the same server, and
+ * create-before-delete would then take the user over and afterwards drop it. A drifted state
+ * (see `drifted`) is a change, so that `pulumi up` after `pulumi refresh` repairs it.
  */
 export function diffIamUser(olds: MariaDbIamUserOutputs, news: MariaDbIamUserInputs): pulumi.dynamic.DiffResult {
   const differs = (key: keyof MariaDbIamUserInputs) => inputValue(olds, key) !== inputValue(news, key);
-  const replaces = REPLACE_ON.filter(differs);
-  return { changes: replaces.length > 0 || UPDATE_ON.some(differs), replaces, deleteBeforeReplace: replaces.length > 0 };
+  const sameServer = olds.resourceId !== undefined && news.resourceId !== undefined && olds.resourceId === news.resourceId;
+  const otherServer = olds.resourceId !== undefined && news.resourceId !== undefined && olds.resourceId !== news.resourceId;
+  const addressReplaces = sameServer ? [] : (["host", "port"] as const).filter(differs);
+  const replaces: string[] = [...REPLACE_ON.filter(differs), ...addressReplaces, ...(otherServer ? ["resourceId"] : [])];
+  return { changes: replaces.length > 0 || UPDATE_ON.some(differs) || drifted(olds), replaces, deleteBeforeReplace: replaces.length > 0 };
 }
 
 function settingsOf(i: MariaDbIamUserInputs): AdminConnectionSettings {
-  return { host: i.host, port: i.port, adminUsername: i.adminUsername, adminPassword: i.adminPassword, tls: i.tls ?? true, tlsCa: i.tlsCa };
-}
-
-function specOf(i: MariaDbIamUserInputs): IamUserSpec {
-  return { username: i.username, databases: i.databases, cdc: i.cdc };
-}
-
-function stateOf(o: MariaDbIamUserOutputs): IamUserState {
-  return { ...specOf(o), userCreated: o.userCreated, grantedDatabases: o.grantedDatabases, grantedCdc: o.grantedCdc };
-}
-
-function outputsOf(i: MariaDbIamUserInputs, s: IamUserState): MariaDbIamUserOutputs {
   return {
     host: i.host,
     port: i.port,
     adminUsername: i.adminUsername,
     adminPassword: i.adminPassword,
-    username: s.username,
+    tls: i.tls ?? true,
+    ...(i.tlsVerify === undefined ? {} : { tlsVerify: i.tlsVerify }),
+    ...(i.tlsCa === undefined ? {} : { tlsCa: i.tlsCa }),
+  };
+}
+
+function specOf(i: MariaDbIamUserInputs): IamUserSpec {
+  return { username: i.username, databases: i.databases, cdc: i.cdc, adoptExistingUser: i.adoptExistingUser ?? false };
+}
+
+/** @internal The state the plan works from; states written before `grantedPrivileges` read `grantedCdc` as both privileges. */
+export function stateOf(o: MariaDbIamUserOutputs): IamUserState {
+  return {
+    ...specOf(o),
+    userCreated: o.userCreated,
+    grantedDatabases: o.grantedDatabases,
+    grantedPrivileges: o.grantedPrivileges ?? (o.grantedCdc === true ? [...MY_CDC_PRIVILEGES] : []),
+    addedRequireSsl: o.addedRequireSsl ?? false,
+  };
+}
+
+/** The inputs as they are stored: defaults written out, unset optional ones left out. */
+function storedInputs(i: MariaDbIamUserInputs): MariaDbIamUserInputs {
+  return {
+    host: i.host,
+    port: i.port,
+    ...(i.resourceId === undefined ? {} : { resourceId: i.resourceId }),
+    adminUsername: i.adminUsername,
+    adminPassword: i.adminPassword,
+    username: i.username,
+    databases: [...i.databases],
+    cdc: i.cdc,
+    ...(i.adoptExistingUser === undefined ? {} : { adoptExistingUser: i.adoptExistingUser }),
+    tls: i.tls ?? true,
+    ...(i.tlsVerify === undefined ? {} : { tlsVerify: i.tlsVerify }),
+    ...(i.tlsCa === undefined ? {} : { tlsCa: i.tlsCa }),
+  };
+}
+
+/** @internal The outputs after create or update: the user is as the plan made it. */
+export function outputsOf(i: MariaDbIamUserInputs, s: IamUserState): MariaDbIamUserOutputs {
+  return {
+    ...storedInputs(i),
     databases: [...s.databases],
     cdc: s.cdc,
-    tls: i.tls ?? true,
-    ...(i.tlsCa === undefined ? {} : { tlsCa: i.tlsCa }),
     userCreated: s.userCreated,
     grantedDatabases: [...s.grantedDatabases],
-    grantedCdc: s.grantedCdc,
+    grantedPrivileges: [...s.grantedPrivileges],
+    addedRequireSsl: s.addedRequireSsl,
+    userExists: true,
+    plugin: expectedPlugin(),
+    requireSsl: true,
   };
+}
+
+/**
+ * @internal The outputs as a refresh sees the server: the databases and CDC privileges the user
+ * still holds (of those asked for, and of those this resource added), whether it exists, its plugin
+ * and whether it requires TLS. The inputs stay as they were, so the next diff sees the difference.
+ */
+export function observedOutputs(o: MariaDbIamUserOutputs, held: HeldGrants): MariaDbIamUserOutputs {
+  const state = stateOf(o);
+  const { grantedCdc: _legacy, ...rest } = o;
+  void _legacy;
+  return {
+    ...rest,
+    databases: o.databases.filter((db) => holdsDatabase(held, db)),
+    cdc: o.cdc && held.exists && MY_CDC_PRIVILEGES.every((p) => holdsPrivilege(held, p)),
+    grantedDatabases: state.grantedDatabases.filter((db) => holdsDatabase(held, db)),
+    grantedPrivileges: state.grantedPrivileges.filter((p) => held.exists && holdsPrivilege(held, p)),
+    addedRequireSsl: state.addedRequireSsl && held.sslType === "ANY",
+    userExists: held.exists,
+    plugin: held.plugin,
+    requireSsl: held.exists && requiresTls(held),
+  };
+}
+
+/** What an operation on the user was doing, for messages. */
+type Operation = "drop or revoke" | "read";
+
+/**
+ * @internal The message for a delete or read that cannot reach the server with the settings of the
+ * state (the only ones Pulumi passes them): what failed, where, and the way out.
+ */
+export function staleSettingsMessage(op: Operation, id: string, o: MariaDbIamUserOutputs, cause: Error): string {
+  const reason = cause.message.charAt(0).toLowerCase() + cause.message.slice(1);
+  const first = `Cannot ${op} MariaDB IAM user "${o.username}" with the settings in the Pulumi state: ${reason}`;
+  const settings = "if the admin password or the endpoint changed since, run `pulumi up` with the new settings first (with nothing else changed, it only records them), then try again";
+  if (op === "read") return `${first}; ${settings}.`;
+  return (
+    `${first}; ${settings}; if the server is gone, or you dropped the user by hand (DROP USER '${o.username}'@'%';), ` +
+    `remove the resource from the state with \`pulumi state delete <URN>\` (\`pulumi stack --show-urns\` lists the URN of the resource with ID "${id}") and run \`pulumi up\` again.`
+  );
+}
+
+/** Runs `work` on the admin connection of the state's settings; a failed connection gets `staleSettingsMessage`. */
+async function withStateSettings<T>(op: Operation, id: string, o: MariaDbIamUserOutputs, work: Parameters<typeof withAdmin<T>>[1]): Promise<T> {
+  let connected = false;
+  try {
+    return await withAdmin(settingsOf(o), (conn) => {
+      connected = true;
+      return work(conn);
+    });
+  } catch (e) {
+    if (connected || !(e instanceof Error)) throw e;
+    throw new Error(staleSettingsMessage(op, id, o, e), { cause: e });
+  }
 }
 
 /** @internal The dynamic provider. It always uses the AWS auth clause: no test option reaches it. */
@@ -201,15 +293,21 @@ export const mariaDbIamUserProvider: pulumi.dynamic.ResourceProvider<MariaDbIamU
     const state = await withAdmin(settingsOf(inputs), (conn) => createIamUser(conn, specOf(inputs)));
     return { id: `${inputs.host}:${inputs.port}/${inputs.username}`, outs: outputsOf(inputs, state) };
   },
+  async read(id: string, props?: MariaDbIamUserOutputs) {
+    // `.get` and `pulumi import` read without a state: there is no admin connection to read with.
+    if (props === undefined) throw new Error(`MariaDB IAM user "${id}" cannot be read without its state (admin connection and ownership); create it with \`pulumi up\` instead of importing it.`);
+    const held = await withStateSettings("read", id, props, (conn) => readHeldGrants(conn, props.username));
+    return { id, props: observedOutputs(props, held) };
+  },
   async update(_id: string, olds: MariaDbIamUserOutputs, news: MariaDbIamUserInputs) {
     const old = stateOf(olds);
-    // Only the connection settings changed: nothing to run, no connection needed.
-    if (sameSpec(old, specOf(news))) return { outs: outputsOf(news, old) };
+    // Only how to connect changed (a rotated password, a renamed endpoint): nothing to run, no connection needed.
+    if (sameSpec(old, specOf(news)) && !drifted(olds)) return { outs: outputsOf(news, old) };
     const state = await withAdmin(settingsOf(news), (conn) => updateIamUser(conn, old, specOf(news)));
     return { outs: outputsOf(news, state) };
   },
-  async delete(_id: string, props: MariaDbIamUserOutputs) {
-    await withAdmin(settingsOf(props), (conn) => deleteIamUser(conn, stateOf(props)));
+  async delete(id: string, props: MariaDbIamUserOutputs) {
+    await withStateSettings("drop or revoke", id, props, (conn) => deleteIamUser(conn, stateOf(props)));
   },
 };
 
@@ -218,16 +316,23 @@ export function mariaDbIamUserProps(args: MariaDbIamUserArgs): pulumi.Inputs {
   return {
     host: args.host,
     port: args.port,
+    resourceId: args.resourceId,
     adminUsername: args.adminUsername,
     adminPassword: pulumi.secret(args.adminPassword),
     username: args.username,
     databases: args.databases,
     cdc: args.cdc,
+    adoptExistingUser: args.adoptExistingUser,
     tls: args.tls ?? true,
+    tlsVerify: args.tlsVerify,
     tlsCa: args.tlsCa,
     userCreated: undefined,
     grantedDatabases: undefined,
-    grantedCdc: undefined,
+    grantedPrivileges: undefined,
+    addedRequireSsl: undefined,
+    userExists: undefined,
+    plugin: undefined,
+    requireSsl: undefined,
   };
 }
 
@@ -239,12 +344,13 @@ export function mariaDbIamUserOptions(opts?: pulumi.CustomResourceOptions): pulu
 /**
  * The MariaDB user that ClickPipes logs in as with IAM (`IDENTIFIED VIA AWSAuthenticationPlugin
  * USING 'RDS' REQUIRE SSL`), with `SELECT` on each database and, for CDC, replication privileges.
- * A user that already exists is adopted: granted what it lacks, never dropped.
+ * An existing user is refused, or with `adoptExistingUser` taken over (never dropped). Two of these
+ * for the same user on the same server in one program are refused.
  */
 export class MariaDbIamUser extends pulumi.dynamic.Resource {
   /** The IAM user's name (host `%`). */
   declare public readonly username: pulumi.Output<string>;
-  /** Databases the user may read. */
+  /** Databases the user may read (after a refresh: those it still holds). */
   declare public readonly databases: pulumi.Output<string[]>;
   /** Whether the user has the CDC privileges. */
   declare public readonly cdc: pulumi.Output<boolean>;
@@ -252,6 +358,11 @@ export class MariaDbIamUser extends pulumi.dynamic.Resource {
   declare public readonly userCreated: pulumi.Output<boolean>;
 
   constructor(name: string, args: MariaDbIamUserArgs, opts?: pulumi.CustomResourceOptions) {
-    super(mariaDbIamUserProvider, name, mariaDbIamUserProps(args), mariaDbIamUserOptions(opts));
+    // The registration waits on the claim: a duplicate fails it before anything is created.
+    const host = pulumi.all([args.host, args.port, parentUrnOf(opts)]).apply(([h, port, parent]) => {
+      claimMariaDbUser({ host: h, port, username: args.username, name, owner: `${parent}::${name}` });
+      return h;
+    });
+    super(mariaDbIamUserProvider, name, mariaDbIamUserProps({ ...args, host }), mariaDbIamUserOptions(opts));
   }
 }

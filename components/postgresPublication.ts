@@ -22,8 +22,17 @@ export interface PostgresPublicationArgs {
   readonly name: string;
   /** What it publishes: schemas (`FOR TABLES IN SCHEMA`), tables (`FOR TABLE`) or all tables. */
   readonly scope: PublicationScope;
-  /** TLS on the admin connection. @default true */
+  /** TLS on the admin connection. False sends the admin password in clear text. @default true */
   readonly tls?: pulumi.Input<boolean>;
+  /**
+   * Verify the server before sending it the admin password: its certificate must chain to an
+   * Amazon RDS certificate authority (or to `tlsCa`) and name `host`. `false` still encrypts but
+   * is insecure: a server impersonating the endpoint receives the admin password.
+   * @default true
+   */
+  readonly tlsVerify?: pulumi.Input<boolean>;
+  /** PEM of the certificate authorities to verify the server against, instead of the Amazon RDS ones. */
+  readonly tlsCa?: pulumi.Input<string>;
 }
 
 /** @internal The dynamic provider's inputs and outputs. */
@@ -37,6 +46,8 @@ export interface PostgresPublicationInputs {
   publicationName: string;
   scope: PublicationScope;
   tls: boolean;
+  tlsVerify?: boolean;
+  tlsCa?: string;
 }
 
 /** Inputs whose change means another publication: delete the old one first (it may have the same name). */
@@ -47,12 +58,22 @@ export function diffPublication(olds: PostgresPublicationInputs, news: PostgresP
   const replaces: string[] = REPLACE_ON.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
   const scopeChanged = JSON.stringify(olds.scope) !== JSON.stringify(news.scope);
   if (scopeChanged && (olds.scope.kind === "allTables") !== (news.scope.kind === "allTables")) replaces.push("scope");
-  const connectionChanged = olds.adminUsername !== news.adminUsername || olds.adminPassword !== news.adminPassword || olds.tls !== news.tls;
+  const connection = (i: PostgresPublicationInputs) => JSON.stringify([i.adminUsername, i.adminPassword, i.tls, i.tlsVerify ?? true, i.tlsCa ?? null]);
+  const connectionChanged = connection(olds) !== connection(news);
   return { changes: replaces.length > 0 || scopeChanged || connectionChanged, replaces, deleteBeforeReplace: replaces.length > 0 };
 }
 
 async function withSession<T>(i: PostgresPublicationInputs, work: (s: PgSession) => Promise<T>): Promise<T> {
-  const session = await connectPostgres({ host: i.host, port: i.port, database: i.database, adminUsername: i.adminUsername, adminPassword: i.adminPassword, tls: i.tls });
+  const session = await connectPostgres({
+    host: i.host,
+    port: i.port,
+    database: i.database,
+    adminUsername: i.adminUsername,
+    adminPassword: i.adminPassword,
+    tls: i.tls,
+    ...(i.tlsVerify === undefined ? {} : { tlsVerify: i.tlsVerify }),
+    ...(i.tlsCa === undefined ? {} : { tlsCa: i.tlsCa }),
+  });
   try {
     return await work(session);
   } finally {
@@ -95,6 +116,8 @@ export class PostgresPublication extends pulumi.dynamic.Resource {
       publicationName: args.name,
       scope: args.scope,
       tls: args.tls ?? true,
+      tlsVerify: args.tlsVerify,
+      tlsCa: args.tlsCa,
     };
     super(postgresPublicationProvider, name, props, mariaDbIamUserOptions(opts));
   }

