@@ -69,6 +69,9 @@ export const ARG_TYPES: { readonly [K in keyof ClickPipesRdsIamAccessArgs]-?: Ar
   tableOwner: { type: "input-string" },
   databases: { type: "string-list", example: ["shop"] },
   cdc: { type: "boolean" },
+  tlsVerify: { type: "boolean" },
+  tlsCa: { type: "input-string" },
+  adoptExistingUser: { type: "boolean" },
   cdcChecks: { type: "string", example: "warn" },
   publicationName: { type: "string", example: "clickpipes" },
   createPublication: { type: "boolean" },
@@ -113,6 +116,10 @@ export interface NormalizedArgs {
   cdc: boolean;
   /** The CDC options: publication, replication mechanism, binlog retention, check mode. */
   cdcOptions: CdcOptions;
+  /** TLS on the admin connections this package opens itself. */
+  tls: { verify: boolean; ca?: pulumi.Input<string> };
+  /** MariaDB: take over an existing IAM user. */
+  adoptExistingUser: boolean;
   role: RoleOptionValues;
   /** A `postgresql` provider from the resource options or the parent, if any. */
   postgresProvider?: postgresql.Provider;
@@ -122,6 +129,8 @@ export interface NormalizedArgs {
 
 const POSTGRES_ONLY = ["database", "schemas", "tableOwner", "publicationName", "createPublication", "publicationTables", "publicationAllTables"] as const;
 const MYSQL_ONLY = ["databases", "replicationMechanism", "binlogRetentionHours"] as const;
+/** Arguments only the MariaDB path uses. */
+const MARIADB_ONLY = ["adoptExistingUser"] as const;
 
 function fail(message: string): never {
   throw new ValidationError(message);
@@ -232,6 +241,16 @@ export function normalizeArgs(input: ClickPipesRdsIamAccessArgs, opts: pulumi.Co
     validateMyDatabases(engine, databases);
   }
 
+  for (const key of MARIADB_ONLY) {
+    if (engine !== "mariadb" && args[key] !== undefined) {
+      fail(`${named(key, args[key])} does not apply to engine ${quoted(engine)}; remove it, since only the MariaDB user is created by this package's own code.`);
+    }
+  }
+  const tlsVerify = args.tlsVerify ?? true;
+  if (!tlsVerify && args.tlsCa !== undefined) fail("`tlsCa` is set but `tlsVerify` is false; remove one: a CA is used only to verify.");
+  if (typeof args.tlsCa === "string" && !args.tlsCa.includes("-----BEGIN CERTIFICATE-----")) {
+    fail("`tlsCa` is not a PEM certificate; pass the CA's PEM text, starting with -----BEGIN CERTIFICATE-----.");
+  }
   const cdcOptions = normalizeCdcArgs(engine, args, dbUsername, schemas);
   const cdc = cdcOptions.cdc;
 
@@ -306,6 +325,8 @@ export function normalizeArgs(input: ClickPipesRdsIamAccessArgs, opts: pulumi.Co
     databases,
     cdc,
     cdcOptions,
+    tls: { verify: tlsVerify, ca: args.tlsCa },
+    adoptExistingUser: args.adoptExistingUser ?? false,
     role,
     // A provider given by the caller wins over admin credentials only when no credentials are set.
     postgresProvider: hasAdmin ? undefined : postgresProvider,
@@ -401,6 +422,11 @@ export function argWarnings(a: NormalizedArgs): string[] {
   for (const key of a.ignoredIamAuthArgs) {
     warnings.push(
       `\`${key}\` has no effect on a managed \`${a.target.kind}\`, which this component never modifies; set \`iamDatabaseAuthenticationEnabled: true\` on the resource itself.`,
+    );
+  }
+  if (!a.tls.verify && (a.createDbUser || a.cdc)) {
+    warnings.push(
+      "`tlsVerify` is false: the admin password goes over TLS to whatever answers at the database's endpoint, unverified; set `tlsCa` to the CA that signed its certificate instead.",
     );
   }
   if (a.engine !== "postgres" && a.databases.length === 0) {

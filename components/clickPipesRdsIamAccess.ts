@@ -180,6 +180,29 @@ export interface ClickPipesRdsIamAccessArgs {
    * @default 72
    */
   readonly binlogRetentionHours?: number;
+  /**
+   * Verify the database's TLS certificate on the admin connections this package opens itself
+   * (the MariaDB user, the CDC readiness check, the PostgreSQL publication): it must chain to an
+   * Amazon RDS certificate authority (or `tlsCa`) and name the endpoint. `false` still encrypts
+   * but sends the admin password to whoever answers at the endpoint: use it only to get past a
+   * region whose CA is not bundled, and prefer `tlsCa` there. The @pulumi/postgresql and
+   * @pulumi/mysql providers the component creates cannot verify (see docs/security.md).
+   * @default true
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
+   */
+  readonly tlsVerify?: boolean;
+  /**
+   * PEM of the certificate authority that signed the database's certificate, in place of the
+   * bundled RDS authorities (regions the bundle lacks, such as GovCloud or China).
+   */
+  readonly tlsCa?: pulumi.Input<string>;
+  /**
+   * MariaDB: take over an existing `'dbUsername'@'%'` that already logs in with IAM: grant it what
+   * it lacks and revoke only that on destroy (it is never dropped). Without it an existing user is
+   * refused, since nothing on the server says who created it.
+   * @default false
+   */
+  readonly adoptExistingUser?: boolean;
   /** Exact IAM role name. @default a name derived from the component name, with a random suffix */
   readonly roleName?: string;
   /** IAM role name prefix (at most 38 characters); conflicts with `roleName`. */
@@ -387,6 +410,8 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
         target: target.apply((t) => ({ deployment: t.deployment, parameterGroup: t.parameterGroup, kind: t.kind, identifier: t.identifier })),
         check,
         mode: o.checks,
+        tlsVerify: a.tls.verify,
+        tlsCa: a.tls.ca,
       },
       { parent: this },
     );
@@ -407,7 +432,17 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
     if (a.adminUsername !== undefined && a.adminPassword !== undefined) {
       return new PostgresPublication(
         `${name}-publication`,
-        { host: target.host, port: target.port, database: a.database, adminUsername: a.adminUsername, adminPassword: a.adminPassword, name: p.name, scope: p.scope },
+        {
+          host: target.host,
+          port: target.port,
+          database: a.database,
+          adminUsername: a.adminUsername,
+          adminPassword: a.adminPassword,
+          name: p.name,
+          scope: p.scope,
+          tlsVerify: a.tls.verify,
+          tlsCa: a.tls.ca,
+        },
         { parent: this, dependsOn },
       );
     }
@@ -489,6 +524,11 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
             username: a.dbUsername,
             databases: target.apply(() => [...a.databases]),
             cdc: a.cdc,
+            // The RDS resource ID: a renamed endpoint or new port is the same server, updated in place.
+            resourceId: target.resourceId,
+            adoptExistingUser: a.adoptExistingUser,
+            tlsVerify: a.tls.verify,
+            tlsCa: a.tls.ca,
           },
           { parent: this, dependsOn },
         );

@@ -42,3 +42,4 @@ export { ValidationError } from "./validation";
 export { IamAuthEnablement, IamAuthEnablementArgs } from "./iamAuth";
 export { MariaDbIamUser, MariaDbIamUserArgs } from "./mariadbUser";
 export { TargetInfo } from "./target";
+export type { AwsAssumeRole, AwsCredentialSettings } from "./aws/credentials";

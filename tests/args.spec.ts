@@ -75,6 +75,8 @@ describe("args", () => {
         databases: [],
         cdc: false,
         cdcOptions: { cdc: false, checks: "enforce" },
+        tls: { verify: true, ca: undefined },
+        adoptExistingUser: false,
         role: { roleName: undefined, roleNamePrefix: undefined, rolePath: undefined, maxSessionDuration: undefined, permissionsBoundary: undefined },
       });
       assert.equal(a.postgresProvider, undefined);
@@ -136,7 +138,7 @@ describe("args", () => {
 
   describe("the arguments object", () => {
     it("declares a runtime type for every argument", () => {
-      assert.equal(Object.keys(ARG_TYPES).length, 33);
+      assert.equal(Object.keys(ARG_TYPES).length, 36);
     });
 
     it("refuses no arguments", () => {
@@ -318,6 +320,18 @@ describe("args", () => {
 
     it("refuses MySQL and MariaDB database names with a line break", () => {
       refuses(mariadbArgs({ databases: ["shop\nGRANT ALL"] }), '`databases` "shop\\nGRANT ALL" contains a control character such as a line break; remove it.');
+    });
+
+    it("refuses adoptExistingUser outside MariaDB, and contradictory TLS settings", () => {
+      refuses(happyPathArgs({ adoptExistingUser: true }), '`adoptExistingUser` true does not apply to engine "postgres"; remove it, since only the MariaDB user is created by this package\'s own code.');
+      refuses(happyPathArgs({ tlsVerify: false, tlsCa: "-----BEGIN CERTIFICATE-----" }), "`tlsCa` is set but `tlsVerify` is false; remove one: a CA is used only to verify.");
+      refuses(happyPathArgs({ tlsCa: "/etc/ssl/rds.pem" }), "`tlsCa` is not a PEM certificate; pass the CA's PEM text, starting with -----BEGIN CERTIFICATE-----.");
+    });
+
+    it("warns that tlsVerify false sends the admin password unverified", () => {
+      assert.deepEqual(argWarnings(normalizeArgs(happyPathArgs({ tlsVerify: false }), {})), [
+        "`tlsVerify` is false: the admin password goes over TLS to whatever answers at the database's endpoint, unverified; set `tlsCa` to the CA that signed its certificate instead.",
+      ]);
     });
 
     it("refuses a publication without CDC", () => {

@@ -271,11 +271,21 @@ describe("ClickPipesRdsIamAccess", () => {
         username: "clickpipes_iam_user",
         databases: ["ledger"],
         cdc: true,
+        resourceId: "db-ABCDEFGHIJKLMNOPQRSTUVWXY0",
+        adoptExistingUser: false,
         tls: true,
+        tlsVerify: true,
       });
       assert.ok(user.dependencies.some((u) => /::maria-iam-auth$/.test(u)));
       assert.deepEqual(cloud.byType("mysql:index/user:User"), []);
       assert.deepEqual(cloud.byType("pulumi:providers:mysql"), []);
+    });
+
+    it("passes adoption and a custom CA to the user and the readiness check", async () => {
+      const ca = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+      await build("maria", mariaArgs({ cdc: true, adoptExistingUser: true, tlsCa: ca }));
+      const dynamic = (name: string) => cloud.byType("pulumi-nodejs:dynamic:Resource").find((r) => r.name === name)?.inputs ?? {};
+      assert.deepEqual([dynamic("maria-db-user").adoptExistingUser, dynamic("maria-db-user").tlsCa, dynamic("maria-cdc-readiness").tlsCa, dynamic("maria-cdc-readiness").tlsVerify], [true, ca, ca, true]);
     });
 
     it("gives the rdsmariadb source type and MariaDB syntax in setupSql", async () => {
