@@ -3,7 +3,7 @@
  */
 import type { ReplicationMechanism } from "./checks/readiness";
 import { ClickPipeSourceType, Deployment, Engine, PipeMode, clickPipeSourceType } from "./engines";
-import { mySetupStatements, postgresSetupStatements } from "./sql";
+import { MySqlUserSql, PostgresUserSql, mySetupStatements, postgresSetupStatements } from "./sql";
 
 /** `settings` of a ClickPipe source: the replication mode and what CDC needs besides it. */
 export interface ClickPipeSourceSettings {
@@ -72,25 +72,11 @@ export function clickPipeSource(i: ClickPipeSourceInput): ClickPipeSource {
   };
 }
 
-/** Everything that decides the setup SQL. */
-export type SetupSqlInput =
-  | {
-      engine: "postgres";
-      username: string;
-      database: string;
-      schemas: readonly string[];
-      tableOwner?: string;
-      cdc: boolean;
-      /** The publication to create (when the component creates it), as its CREATE statement. */
-      publicationStatement?: string;
-    }
-  | { engine: "mysql" | "mariadb"; username: string; databases: readonly string[]; cdc: boolean; binlogRetentionHours?: number };
+/** Everything that decides the setup SQL: the engine and that engine's SQL inputs. */
+export type SetupSqlInput = ({ engine: "postgres" } & PostgresUserSql) | ({ engine: "mysql" | "mariadb" } & Omit<MySqlUserSql, "flavor">);
 
 /** The SQL equivalent of the database user and its grants, one statement per line. */
 export function setupSql(i: SetupSqlInput): string {
-  const lines =
-    i.engine === "postgres"
-      ? postgresSetupStatements(i)
-      : mySetupStatements({ flavor: i.engine, username: i.username, databases: i.databases, cdc: i.cdc, binlogRetentionHours: i.binlogRetentionHours });
+  const lines = i.engine === "postgres" ? postgresSetupStatements(i) : mySetupStatements({ ...i, flavor: i.engine });
   return lines.join("\n") + "\n";
 }
