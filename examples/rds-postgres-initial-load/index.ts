@@ -1,7 +1,7 @@
 /**
  * ClickPipes IAM access to an existing RDS for PostgreSQL instance, found by its identifier.
  * Initial Load Only: ClickPipes copies the tables once (CDC over IAM needs more, see the
- * aurora-mysql-cdc example and the README's engine table).
+ * aurora-mysql-cdc example and docs/engines.md).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ClickPipesRdsIamAccess } from "clickpipes-rds-iam";
