@@ -9,11 +9,10 @@
  *   pulumi config set --secret adminPassword ...
  *   pulumi up
  */
-import * as pulumi from "@pulumi/pulumi";
 import { ClickPipesRdsIamAccess } from "./components";
-import { argsFromConfig } from "./components/stackConfig";
+import { argsFromConfig, stackConfigSource } from "./components/stackConfig";
 
-const access = new ClickPipesRdsIamAccess("clickpipes", argsFromConfig(new pulumi.Config()));
+const access = new ClickPipesRdsIamAccess("clickpipes", argsFromConfig(stackConfigSource()));
 
 export const roleArn = access.roleArn;
 export const roleName = access.roleName;

@@ -14,6 +14,8 @@ import { TargetSpec } from "./target";
 import { DEFAULT_TIMEOUT_MINUTES } from "./iamAuthRds";
 import { CdcOptions, normalizeCdcArgs } from "./cdcArgs";
 import { validateAwsCredentials } from "./aws/iamAuthArgs";
+import { ClickHouseServiceArgs, validateClickHouseServiceArgs } from "./clickhouse/service";
+import { clickhouseServiceRoleArn } from "./clickhouse/serviceRole";
 import type { AwsCredentialSettings } from "./aws/credentials";
 import {
   ArgType,
@@ -24,6 +26,7 @@ import {
   named,
   quoted,
   show,
+  unknownNameMessage,
   validateArgType,
   validateBoundaryPartition,
   validateClickhouseRoleArn,
@@ -50,6 +53,7 @@ export const MAX_IAM_AUTH_TIMEOUT_MINUTES = 24 * 60;
  */
 export const ARG_TYPES: { readonly [K in keyof ClickPipesRdsIamAccessArgs]-?: ArgType } = {
   clickhouseRoleArn: { type: "input-string" },
+  clickhouseService: { type: "own" },
   engine: { type: "own" },
   dbInstanceIdentifier: { type: "input-string" },
   dbClusterIdentifier: { type: "input-string" },
@@ -176,6 +180,36 @@ export function findProvider<P extends pulumi.ProviderResource>(
   return isInstance(inherited) ? inherited : undefined;
 }
 
+/** Names of `pulumi.ComponentResourceOptions`, which belong in the third constructor argument. */
+export const RESOURCE_OPTIONS = [
+  "provider",
+  "providers",
+  "parent",
+  "dependsOn",
+  "protect",
+  "aliases",
+  "transformations",
+  "transforms",
+  "ignoreChanges",
+  "retainOnDelete",
+  "deletedWith",
+  "hooks",
+  "customTimeouts",
+  "replaceOnChanges",
+  "version",
+  "pluginDownloadURL",
+  "urn",
+  "id",
+] as const;
+
+/** The message for a resource option passed among the arguments. */
+export function resourceOptionMessage(option: string): string {
+  return `\`${option}\` is a resource option, not an argument of ClickPipesRdsIamAccess; pass it in the resource options, the third constructor argument: \`new ClickPipesRdsIamAccess(name, args, { ${option}: … })\`.`;
+}
+
+/** Where a `postgresql` or `mysql` provider for the database user goes. */
+const PROVIDER_OPTION = "in the resource options' `providers` (the third constructor argument)";
+
 /**
  * The given arguments without `undefined` and `null` (JavaScript callers use both for "not
  * set"), after checking that `args` is an object with known keys of the right types. The
@@ -191,8 +225,8 @@ export function presentArgs(args: unknown): ClickPipesRdsIamAccessArgs {
   const present: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(args)) {
     if (!Object.hasOwn(ARG_TYPES, key)) {
-      const near = known.find((k) => k.toLowerCase() === key.toLowerCase());
-      fail(`\`${key}\` is not an argument of ClickPipesRdsIamAccess; ${near === undefined ? "remove it" : `use \`${near}\` (argument names are case-sensitive)`}.`);
+      if ((RESOURCE_OPTIONS as readonly string[]).includes(key)) fail(resourceOptionMessage(key));
+      fail(unknownNameMessage(key, known, "an argument of ClickPipesRdsIamAccess", "argument names"));
     }
     if (value !== undefined && value !== null) present[key] = value;
   }
@@ -207,9 +241,11 @@ export function normalizeArgs(input: ClickPipesRdsIamAccessArgs, opts: pulumi.Co
   const args = presentArgs(input);
   validateEngine(args.engine);
   const engine = args.engine;
-  if (args.clickhouseRoleArn === undefined) {
-    fail('`clickhouseRoleArn` is missing; copy "Service role ID (IAM)" from the ClickHouse service\'s Settings.');
+  if (args.clickhouseRoleArn !== undefined && args.clickhouseService !== undefined) fail("Only one of `clickhouseRoleArn` or `clickhouseService` can be provided.");
+  if (args.clickhouseRoleArn === undefined && args.clickhouseService === undefined) {
+    fail('`clickhouseRoleArn` is missing; copy "Service role ID (IAM)" from the ClickHouse service\'s Settings, or pass `clickhouseService` to look it up.');
   }
+  if (args.clickhouseService !== undefined) validateClickHouseServiceArgs("clickhouseService", args.clickhouseService);
   if (typeof args.clickhouseRoleArn === "string") validateClickhouseRoleArn(args.clickhouseRoleArn);
 
   const target = targetSpec(args);
@@ -281,7 +317,8 @@ export function normalizeArgs(input: ClickPipesRdsIamAccessArgs, opts: pulumi.Co
   const hasAdmin = args.adminUsername !== undefined && args.adminPassword !== undefined;
   if ((args.adminUsername === undefined) !== (args.adminPassword === undefined)) {
     const [given, missing] = args.adminUsername === undefined ? ["adminPassword", "adminUsername"] : ["adminUsername", "adminPassword"];
-    fail(`\`${given}\` is set without \`${missing}\`; set both, or neither and pass a provider.`);
+    const neither = engine === "mariadb" ? "with `createDbUser: false`" : `and pass a \`${engine === "postgres" ? "postgresql" : "mysql"}\` provider ${PROVIDER_OPTION}`;
+    fail(`\`${given}\` is set without \`${missing}\`; set both, or neither ${neither}.`);
   }
   if (createDbUser && !hasAdmin) {
     if (engine === "mariadb") {
@@ -290,7 +327,7 @@ export function normalizeArgs(input: ClickPipesRdsIamAccessArgs, opts: pulumi.Co
     const provider = engine === "postgres" ? postgresProvider : mysqlProvider;
     if (provider === undefined) {
       const pkg = engine === "postgres" ? "postgresql" : "mysql";
-      fail(`\`createDbUser\` true needs \`adminUsername\` and \`adminPassword\` or a \`${pkg}\` provider; set them, pass a provider in \`providers\`, or set \`createDbUser: false\` and run \`setupSql\` by hand.`);
+      fail(`\`createDbUser\` true needs \`adminUsername\` and \`adminPassword\` or a \`${pkg}\` provider; set them, pass a \`${pkg}\` provider ${PROVIDER_OPTION}, or set \`createDbUser: false\` and run \`setupSql\` by hand.`);
     }
   }
 
@@ -306,7 +343,8 @@ export function normalizeArgs(input: ClickPipesRdsIamAccessArgs, opts: pulumi.Co
   return {
     engine,
     target,
-    clickhouseRoleArn: args.clickhouseRoleArn,
+    // A looked-up role is an Output: validateResolvedArgs checks it (and its partition) with the target.
+    clickhouseRoleArn: args.clickhouseRoleArn ?? clickhouseServiceRoleArn(args.clickhouseService as ClickHouseServiceArgs),
     dbUsername,
     enableIamAuth,
     enablesIamAuth: identifierTarget && enableIamAuth,

@@ -25,6 +25,7 @@ import { CdcReadiness } from "./cdcReadiness";
 import { ReadinessRequest } from "./database/readiness";
 import { PostgresPublication } from "./postgresPublication";
 import { createPublicationStatement } from "./database/publication";
+import type { ClickHouseServiceArgs } from "./clickhouse/service";
 
 /** The component's type token. */
 export const CLICKPIPES_RDS_IAM_ACCESS_TYPE = "clickpipes-rds-iam:index:ClickPipesRdsIamAccess";
@@ -39,7 +40,15 @@ export interface ClickPipesRdsIamAccessArgs {
    * "Network security information", "Service role ID (IAM)". Only this role may assume the role created here.
    * @see https://clickhouse.com/docs/integrations/clickpipes/aws-iam-db-auth
    */
-  readonly clickhouseRoleArn: pulumi.Input<string>;
+  readonly clickhouseRoleArn?: pulumi.Input<string>;
+  /**
+   * The ClickHouse Cloud service and an API key for it, instead of `clickhouseRoleArn`: the
+   * component reads the service's IAM role (`iamRole`) from the ClickHouse Cloud API, at preview
+   * too, and checks it like a given `clickhouseRoleArn`. The Developer role (read-only) is enough.
+   * Give this or `clickhouseRoleArn`.
+   * @see https://clickhouse.com/docs/cloud/manage/openapi
+   */
+  readonly clickhouseService?: ClickHouseServiceArgs;
   /** Database engine of the target. A plain value: it decides which resources exist. */
   readonly engine: Engine;
   /** An existing RDS DB instance, looked up by identifier (one `getInstance` call). */

@@ -7,6 +7,9 @@
 export const ENGINES = ["postgres", "mysql", "mariadb"] as const;
 export type Engine = (typeof ENGINES)[number];
 
+/** Engine names as messages spell them. */
+export const ENGINE_LABELS: Readonly<Record<Engine, string>> = { postgres: "PostgreSQL", mysql: "MySQL", mariadb: "MariaDB" };
+
 /** How the target is deployed: a single RDS instance or an Aurora cluster. */
 export type Deployment = "rds" | "aurora";
 

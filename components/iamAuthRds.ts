@@ -1,7 +1,7 @@
 /**
  * The RDS side of IAM database authentication: reads, sets and waits for the flag of an instance
  * or Aurora cluster, keeping the consumer record (`aws/consumerTags.ts`) on the database itself.
- * Loads `@aws-sdk/client-rds` lazily, so the `iamAuth.ts` provider stays small.
+ * Loads `@aws-sdk/client-rds` lazily, inside the calls: the providers entry loads no SDK it does not use.
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.Enabling.html
  */
 import type { RDSClient } from "@aws-sdk/client-rds";

@@ -43,3 +43,16 @@ export { IamAuthEnablement, IamAuthEnablementArgs } from "./iamAuth";
 export { MariaDbIamUser, MariaDbIamUserArgs } from "./mariadbUser";
 export { TargetInfo } from "./target";
 export type { AwsAssumeRole, AwsCredentialSettings } from "./aws/credentials";
+export {
+  ClickPipe,
+  ClickPipeArgs,
+  ClickPipeTableMapping,
+  TABLE_ENGINES,
+  TableEngine,
+  DEFAULT_WAIT_TIMEOUT_MINUTES,
+  ClickHouseServiceArgs,
+  clickhouseServiceRoleArn,
+  getServiceIamRole,
+  ClickHouseApiError,
+  DEFAULT_API_URL,
+} from "./clickhouse";

@@ -6,7 +6,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { tryParseArn } from "./arn";
-import { ENGINES, Engine, formatChoices } from "./engines";
+import { ENGINES, ENGINE_LABELS, Engine, engineFromRdsEngine, formatChoices } from "./engines";
+
+export { ENGINE_LABELS };
 
 /**
  * The error every validator throws. A `pulumi.RunError`, so that a refusal at construction ends
@@ -87,6 +89,41 @@ export function kindOf(value: unknown): string {
     default:
       return `a ${typeof value}`;
   }
+}
+
+/** Edit distance (insertions, deletions, substitutions) between two short names. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/**
+ * The known name `name` was probably meant to be: the same but for case, or else the one closest
+ * in spelling (at most two edits away, and no other as close); undefined when none is.
+ */
+export function nearestName(name: string, known: readonly string[]): string | undefined {
+  const sameButCase = known.find((k) => k.toLowerCase() === name.toLowerCase());
+  if (sameButCase !== undefined) return sameButCase;
+  const scored = known.map((k) => ({ k, d: editDistance(name.toLowerCase(), k.toLowerCase()) })).filter((s) => s.d <= 2);
+  const best = Math.min(...scored.map((s) => s.d));
+  const closest = scored.filter((s) => s.d === best);
+  return closest.length === 1 ? closest[0].k : undefined;
+}
+
+/**
+ * The message for a name that is not one of `known`: "`schema` is not an argument of
+ * ClickPipesRdsIamAccess; use `schemas`." `what` says what the name is not ("an argument of
+ * ClickPipesRdsIamAccess"), `names` what the names are ("argument names"), for the case hint.
+ */
+export function unknownNameMessage(name: string, known: readonly string[], what: string, names: string): string {
+  const near = nearestName(name, known);
+  const fix = near === undefined ? "remove it" : near.toLowerCase() === name.toLowerCase() ? `use \`${near}\` (${names} are case-sensitive)` : `use \`${near}\``;
+  return `\`${name}\` is not ${what}; ${fix}.`;
 }
 
 /**
@@ -174,8 +211,6 @@ export function validateArgType(arg: string, value: unknown, t: ArgType): void {
   }
 }
 
-/** Engine names as messages spell them. */
-export const ENGINE_LABELS: Readonly<Record<Engine, string>> = { postgres: "PostgreSQL", mysql: "MySQL", mariadb: "MariaDB" };
 
 /**
  * Longest database user name each engine accepts: PostgreSQL NAMEDATALEN-1 = 63 bytes, MySQL 8
@@ -341,6 +376,11 @@ function firstDuplicate(values: readonly string[]): string | undefined {
 export function validateEngine(engine: unknown): asserts engine is Engine {
   if (engine === undefined) fail(`\`engine\` is missing; set it to ${formatChoices(ENGINES)}.`);
   if (!(ENGINES as readonly unknown[]).includes(engine)) {
+    // An Aurora engine name, as the RDS console and `describe-db-clusters` show it.
+    const aurora = typeof engine === "string" && engine.startsWith("aurora") ? engineFromRdsEngine(engine) : undefined;
+    if (aurora !== undefined) {
+      fail(`\`engine\` ${show(engine)} is not supported; for an Aurora ${ENGINE_LABELS[aurora]} cluster use ${quoted(aurora)} with \`dbClusterIdentifier\` (or \`cluster\`).`);
+    }
     fail(`\`engine\` ${show(engine)} is not supported; use ${formatChoices(ENGINES)}.`);
   }
 }

@@ -7,6 +7,9 @@
  *   npm run plan -- --config Pulumi.dev.yaml       # with your stack's config
  *   npm run plan -- --example aurora-mysql-cdc     # an example, with its Pulumi.sample.yaml
  *
+ * The stack config gets what the Pulumi CLI gives a program (Pulumi.yaml's defaults, checked against
+ * its types and secrets: scripts/projectConfig.ts), and the program checks it as under `pulumi up`.
+ *
  * Exit status: 0 planned, 1 the config is refused (the component's message is printed), 2 bad usage.
  */
 import * as fs from "fs";
@@ -16,7 +19,9 @@ import * as yaml from "js-yaml";
 import { PlanCloud, placement, GENERATED } from "./planMocks";
 import { renderPlan, SECRET } from "./render";
 import { ProgramError, runProgram } from "./runProgram";
+import { applyProjectConfig, readProjectConfig } from "./projectConfig";
 import { readStackFile } from "./stackFile";
+import { answerServiceLookups } from "../components/clickhouse/serviceRole";
 
 const REPO = path.resolve(__dirname, "..");
 const EXAMPLES = path.join(REPO, "examples");
@@ -99,13 +104,23 @@ export async function plan(argv: readonly string[], io: PlanIo): Promise<number>
     }
     const dir = programDir(args.example);
     const configFile = args.config ?? path.relative(process.cwd(), path.join(dir, SAMPLE_CONFIG));
-    const stackFile = readStackFile(configFile);
     const project = projectName(dir);
     const stack = stackName(configFile);
+    // What the Pulumi CLI does before it runs the program: Pulumi.yaml's defaults, types and secrets.
+    const stackFile = applyProjectConfig(readProjectConfig(dir), stack, readStackFile(configFile));
     const cloud = new PlanCloud(stackFile.lookups, placement(stackFile.lookups, stackFile.config["aws:region"]), configFile);
     await pulumi.runtime.setMocks(cloud, project, stack, false);
 
-    const run = await runProgram(path.join(dir, "index.ts"), stackFile);
+    // The ClickHouse service's role is an HTTP call, not an invoke: answer it from the file too.
+    const restore = answerServiceLookups(({ serviceId }) => {
+      cloud.lookupsMade.push(`getService ${serviceId}`);
+      const answer = stackFile.lookups.clickhouseServices[serviceId];
+      if (answer === undefined) {
+        throw new PlanError(`ClickHouse service "${serviceId}" is not in \`lookups.clickhouseServices\` of ${configFile}; add its \`iamRole\` ("Service role ID (IAM)" in the service's Settings).`);
+      }
+      return answer.iamRole;
+    });
+    const run = await runProgram(path.join(dir, "index.ts"), stackFile).finally(restore);
     const lookups = cloud.lookupsMade.length > 0 ? cloud.lookupsMade.join(", ") : "none";
     const header = [
       `Offline plan of ${path.relative(REPO, path.join(dir, "index.ts"))} (project ${project}, stack ${stack}, config ${configFile}): what \`pulumi up\` would create.`,

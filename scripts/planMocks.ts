@@ -77,6 +77,16 @@ function defaultPort(engine: string): number {
   return engine.includes("postgres") ? 5432 : 3306;
 }
 
+/** The message for a cluster named as `dbInstanceIdentifier`: the file describes it as a cluster. */
+export function clusterAsInstanceMessage(id: string, file: string): string {
+  return `"${id}" is a DB cluster in \`lookups.clusters\` of ${file}, not a DB instance; for an Aurora cluster set \`dbClusterIdentifier\` to "${id}" instead of \`dbInstanceIdentifier\`.`;
+}
+
+/** The message for an instance named as `dbClusterIdentifier`: the file describes it as an instance. */
+export function instanceAsClusterMessage(id: string, file: string): string {
+  return `"${id}" is a DB instance in \`lookups.instances\` of ${file}, not a DB cluster; for an RDS instance set \`dbInstanceIdentifier\` to "${id}" instead of \`dbClusterIdentifier\`.`;
+}
+
 /** The mocks for `pulumi.runtime.setMocks`. */
 export class PlanCloud implements pulumi.runtime.Mocks {
   /** Invokes made, in order, as `token identifier`. */
@@ -95,6 +105,7 @@ export class PlanCloud implements pulumi.runtime.Mocks {
         const id = String(inputs.dbInstanceIdentifier);
         this.lookupsMade.push(`getInstance ${id}`);
         const answer = this.lookups.instances[id];
+        if (!answer && this.lookups.clusters[id]) throw invokeError(clusterAsInstanceMessage(id, this.file));
         if (!answer) throw invokeError(`DB instance "${id}" is not in \`lookups.instances\` of ${this.file}; add what \`aws rds describe-db-instances --db-instance-identifier ${id}\` shows.`);
         return instanceLookupResult(id, answer);
       }
@@ -102,6 +113,7 @@ export class PlanCloud implements pulumi.runtime.Mocks {
         const id = String(inputs.clusterIdentifier);
         this.lookupsMade.push(`getCluster ${id}`);
         const answer = this.lookups.clusters[id];
+        if (!answer && this.lookups.instances[id]) throw invokeError(instanceAsClusterMessage(id, this.file));
         if (!answer) throw invokeError(`DB cluster "${id}" is not in \`lookups.clusters\` of ${this.file}; add what \`aws rds describe-db-clusters --db-cluster-identifier ${id}\` shows.`);
         return clusterLookupResult(id, answer);
       }
@@ -183,8 +195,10 @@ export class PlanCloud implements pulumi.runtime.Mocks {
       case "pulumi:providers:aws":
       case "pulumi:providers:postgresql":
       case "pulumi:providers:mysql":
-      case "pulumi-nodejs:dynamic:Resource":
         return { ...inputs };
+      case "pulumi-nodejs:dynamic:Resource":
+        // A ClickPipe (the only dynamic resource with `tableMappings`): its ID and state come from the API.
+        return inputs.tableMappings === undefined ? { ...inputs } : { ...inputs, clickPipeId: GENERATED, state: GENERATED };
       default:
         throw new Error(`The offline plan does not know resource type "${type}" (${name}); add it to scripts/planMocks.ts.`);
     }

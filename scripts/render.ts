@@ -8,6 +8,8 @@ import { CLICKPIPES_RDS_IAM_ACCESS_TYPE, ClickPipesRdsIamAccess } from "../compo
 import { plannedDatabaseChecks, plannedTargetChecks } from "../components/checks/readiness";
 import type { ReadinessRequest } from "../components/database/readiness";
 import { ProgramResource, ProgramRun, resolved } from "./runProgram";
+import { ClickPipe } from "../components/clickhouse/clickPipe";
+import { ClickPipeInputs, createRequest, pipesPath } from "../components/clickhouse/clickPipeSpec";
 
 /** How a secret value prints. */
 export const SECRET = "[secret]";
@@ -138,6 +140,17 @@ async function readinessLines(run: ProgramRun, name: string, access: ClickPipesR
   return lines;
 }
 
+/** Each ClickPipe: the request `pulumi up` would send (the API key travels only in a header). */
+async function clickPipeSection(run: ProgramRun): Promise<string[]> {
+  const lines: string[] = [];
+  for (const r of run.resources) {
+    if (!(r.resource instanceof ClickPipe)) continue;
+    const p = (await resolved(pulumi.unsecret(pulumi.output(r.props)))) as unknown as ClickPipeInputs;
+    lines.push("", `ClickPipe ${r.name} (what \`pulumi up\` asks the ClickHouse Cloud API to create, then waits for):`, `  POST ${p.apiUrl}${pipesPath(p)}`, ...indentBlock(JSON.stringify(createRequest(p), null, 2)));
+  }
+  return lines;
+}
+
 async function outputSection(run: ProgramRun): Promise<string[]> {
   const lines = ["", "Stack outputs:"];
   for (const [key, value] of Object.entries(run.exports)) {
@@ -152,6 +165,6 @@ async function outputSection(run: ProgramRun): Promise<string[]> {
 
 /** The plan's report of a successful run. */
 export async function renderPlan(run: ProgramRun, header: string[]): Promise<string> {
-  const lines = [...header, "", ...(await treeSection(run)), ...(await policySection(run)), ...(await componentSection(run)), ...(await outputSection(run))];
+  const lines = [...header, "", ...(await treeSection(run)), ...(await policySection(run)), ...(await componentSection(run)), ...(await clickPipeSection(run)), ...(await outputSection(run))];
   return lines.join("\n") + "\n";
 }

@@ -29,10 +29,17 @@ export interface LookupAnswer {
   iamDatabaseAuthenticationEnabled?: boolean;
 }
 
-/** Lookup answers by identifier. */
+/** What the ClickHouse Cloud API answers for a service (`GET /v1/organizations/{org}/services/{id}`), the field the program reads. */
+export interface ClickHouseServiceAnswer {
+  /** "Service role ID (IAM)" in the service's Settings. */
+  iamRole: string;
+}
+
+/** Lookup answers by identifier (ClickHouse services by service ID). */
 export interface Lookups {
   instances: Record<string, LookupAnswer>;
   clusters: Record<string, LookupAnswer>;
+  clickhouseServices: Record<string, ClickHouseServiceAnswer>;
 }
 
 /** A stack config file, ready to hand to a program. */
@@ -41,6 +48,8 @@ export interface StackFile {
   config: Record<string, string>;
   /** Keys whose value is `secure:` in the file. */
   secretKeys: string[];
+  /** The values as the file holds them (YAML scalars, lists and mappings; `secure:` ones as the placeholder), for type checks. */
+  raw: Record<string, unknown>;
   lookups: Lookups;
 }
 
@@ -78,7 +87,7 @@ function unsecure(v: unknown): { value: unknown; secret: boolean } {
 }
 
 /** The string the Pulumi CLI passes for a config value: strings as they are, anything else as JSON. */
-function configString(v: unknown): string {
+export function configString(v: unknown): string {
   return typeof v === "string" ? v : JSON.stringify(v);
 }
 
@@ -117,6 +126,23 @@ function lookupSection(file: string, raw: unknown, kind: "instances" | "clusters
   return Object.fromEntries(Object.entries(raw).map(([id, answer]) => [id, lookupAnswer(file, `lookups.${kind}.${id}`, answer, kind)]));
 }
 
+/** `lookups.clickhouseServices`: service ID to `{ iamRole }`. */
+function clickhouseServiceSection(file: string, raw: unknown): Record<string, ClickHouseServiceAnswer> {
+  if (raw === undefined || raw === null) return {};
+  if (!isRecord(raw)) throw new StackFileError(`${file}: \`lookups.clickhouseServices\` is not a mapping of service ID to { iamRole }.`);
+  return Object.fromEntries(
+    Object.entries(raw).map(([id, answer]) => {
+      const where = `lookups.clickhouseServices.${id}`;
+      if (!isRecord(answer) || typeof answer.iamRole !== "string" || answer.iamRole === "") {
+        throw new StackFileError(`${file}: \`${where}.iamRole\` is missing; copy "Service role ID (IAM)" from the service's Settings.`);
+      }
+      const unknown = Object.keys(answer).find((k) => k !== "iamRole");
+      if (unknown !== undefined) throw new StackFileError(`${file}: \`${where}.${unknown}\` is not a lookup field; use iamRole.`);
+      return [id, { iamRole: answer.iamRole }];
+    }),
+  );
+}
+
 /** Parses the text of a stack config file; `file` names it in messages. Throws `StackFileError`. */
 export function parseStackFile(text: string, file: string): StackFile {
   let doc: unknown;
@@ -130,20 +156,27 @@ export function parseStackFile(text: string, file: string): StackFile {
   if (!isRecord(rawConfig)) throw new StackFileError(`${file}: \`config\` is not a mapping of \`project:key\` to value.`);
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
+  const values: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(rawConfig)) {
     if (!/^[^:]+:[^:]+$/.test(key)) throw new StackFileError(`${file}: config key \`${key}\` is not of the form \`namespace:key\`.`);
     const { value, secret } = unsecure(raw);
     config[key] = configString(value);
+    values[key] = value;
     if (secret) secretKeys.push(key);
   }
   const rawLookups = doc.lookups ?? {};
-  if (!isRecord(rawLookups)) throw new StackFileError(`${file}: \`lookups\` is not a mapping with \`instances\` and \`clusters\`.`);
-  const unknown = Object.keys(rawLookups).filter((k) => k !== "instances" && k !== "clusters");
-  if (unknown.length > 0) throw new StackFileError(`${file}: \`lookups.${unknown[0]}\` is not known; use \`lookups.instances\` and \`lookups.clusters\`.`);
+  if (!isRecord(rawLookups)) throw new StackFileError(`${file}: \`lookups\` is not a mapping with \`instances\`, \`clusters\` and \`clickhouseServices\`.`);
+  const unknown = Object.keys(rawLookups).filter((k) => k !== "instances" && k !== "clusters" && k !== "clickhouseServices");
+  if (unknown.length > 0) throw new StackFileError(`${file}: \`lookups.${unknown[0]}\` is not known; use \`lookups.instances\`, \`lookups.clusters\` and \`lookups.clickhouseServices\`.`);
   return {
     config,
     secretKeys,
-    lookups: { instances: lookupSection(file, rawLookups.instances, "instances"), clusters: lookupSection(file, rawLookups.clusters, "clusters") },
+    raw: values,
+    lookups: {
+      instances: lookupSection(file, rawLookups.instances, "instances"),
+      clusters: lookupSection(file, rawLookups.clusters, "clusters"),
+      clickhouseServices: clickhouseServiceSection(file, rawLookups.clickhouseServices),
+    },
   };
 }
 
@@ -165,5 +198,6 @@ export function renameProject(stack: StackFile, fromProject: string, toProject: 
     ...stack,
     config: Object.fromEntries(Object.entries(stack.config).map(([k, v]) => [rename(k), v])),
     secretKeys: stack.secretKeys.map(rename),
+    raw: Object.fromEntries(Object.entries(stack.raw).map(([k, v]) => [rename(k), v])),
   };
 }

@@ -138,7 +138,7 @@ describe("args", () => {
 
   describe("the arguments object", () => {
     it("declares a runtime type for every argument", () => {
-      assert.equal(Object.keys(ARG_TYPES).length, 36);
+      assert.equal(Object.keys(ARG_TYPES).length, 37);
     });
 
     it("refuses no arguments", () => {
@@ -159,6 +159,19 @@ describe("args", () => {
     it("refuses an unknown argument", () => {
       refuses(happyPathArgs({ password: "x" }), "`password` is not an argument of ClickPipesRdsIamAccess; remove it.");
     });
+
+    it("refuses a misspelt argument, suggesting the closest one", () => {
+      refuses(happyPathArgs({ schema: ["public"] }), "`schema` is not an argument of ClickPipesRdsIamAccess; use `schemas`.");
+    });
+
+    for (const option of ["providers", "provider", "parent", "dependsOn"]) {
+      it(`refuses the resource option ${option}, saying it is the third constructor argument`, () => {
+        refuses(
+          happyPathArgs({ [option]: [] }),
+          `\`${option}\` is a resource option, not an argument of ClickPipesRdsIamAccess; pass it in the resource options, the third constructor argument: \`new ClickPipesRdsIamAccess(name, args, { ${option}: … })\`.`,
+        );
+      });
+    }
   });
 
   describe("wrong types from JavaScript callers", () => {
@@ -201,11 +214,21 @@ describe("args", () => {
     });
 
     it("refuses an unknown engine", () => {
-      refuses(happyPathArgs({ engine: "aurora-postgresql" }), '`engine` "aurora-postgresql" is not supported; use "postgres", "mysql" or "mariadb".');
+      refuses(happyPathArgs({ engine: "oracle-ee" }), '`engine` "oracle-ee" is not supported; use "postgres", "mysql" or "mariadb".');
+    });
+
+    it("refuses an Aurora engine name, pointing at the engine and dbClusterIdentifier", () => {
+      refuses(
+        happyPathArgs({ engine: "aurora-postgresql" }),
+        '`engine` "aurora-postgresql" is not supported; for an Aurora PostgreSQL cluster use "postgres" with `dbClusterIdentifier` (or `cluster`).',
+      );
+      for (const engine of ["aurora-mysql", "aurora"]) {
+        refuses(mysqlArgs({ engine }), `\`engine\` "${engine}" is not supported; for an Aurora MySQL cluster use "mysql" with \`dbClusterIdentifier\` (or \`cluster\`).`);
+      }
     });
 
     it("refuses a missing clickhouseRoleArn", () => {
-      refuses(happyPathArgs({ clickhouseRoleArn: undefined }), '`clickhouseRoleArn` is missing; copy "Service role ID (IAM)" from the ClickHouse service\'s Settings.');
+      refuses(happyPathArgs({ clickhouseRoleArn: undefined }), '`clickhouseRoleArn` is missing; copy "Service role ID (IAM)" from the ClickHouse service\'s Settings, or pass `clickhouseService` to look it up.');
     });
 
     it("refuses a plain clickhouseRoleArn that is not a role ARN", () => {
@@ -380,21 +403,24 @@ describe("args", () => {
     }
 
     it("refuses an admin user without a password, and the reverse", () => {
-      refuses(happyPathArgs({ adminPassword: undefined }), "`adminUsername` is set without `adminPassword`; set both, or neither and pass a provider.");
-      refuses(happyPathArgs({ adminUsername: undefined }), "`adminPassword` is set without `adminUsername`; set both, or neither and pass a provider.");
+      const inOptions = "in the resource options' `providers` (the third constructor argument)";
+      refuses(happyPathArgs({ adminPassword: undefined }), `\`adminUsername\` is set without \`adminPassword\`; set both, or neither and pass a \`postgresql\` provider ${inOptions}.`);
+      refuses(happyPathArgs({ adminUsername: undefined }), `\`adminPassword\` is set without \`adminUsername\`; set both, or neither and pass a \`postgresql\` provider ${inOptions}.`);
+      refuses(mysqlArgs({ adminPassword: undefined }), `\`adminUsername\` is set without \`adminPassword\`; set both, or neither and pass a \`mysql\` provider ${inOptions}.`);
+      refuses(mariadbArgs({ adminPassword: undefined }), "`adminUsername` is set without `adminPassword`; set both, or neither with `createDbUser: false`.");
     });
 
     it("refuses createDbUser without credentials or a postgresql provider", () => {
       refuses(
         happyPathArgs({ adminUsername: undefined, adminPassword: undefined }),
-        "`createDbUser` true needs `adminUsername` and `adminPassword` or a `postgresql` provider; set them, pass a provider in `providers`, or set `createDbUser: false` and run `setupSql` by hand.",
+        "`createDbUser` true needs `adminUsername` and `adminPassword` or a `postgresql` provider; set them, pass a `postgresql` provider in the resource options' `providers` (the third constructor argument), or set `createDbUser: false` and run `setupSql` by hand.",
       );
     });
 
     it("refuses createDbUser without credentials or a mysql provider", () => {
       refuses(
         mysqlArgs({ adminUsername: undefined, adminPassword: undefined }),
-        "`createDbUser` true needs `adminUsername` and `adminPassword` or a `mysql` provider; set them, pass a provider in `providers`, or set `createDbUser: false` and run `setupSql` by hand.",
+        "`createDbUser` true needs `adminUsername` and `adminPassword` or a `mysql` provider; set them, pass a `mysql` provider in the resource options' `providers` (the third constructor argument), or set `createDbUser: false` and run `setupSql` by hand.",
       );
     });
 

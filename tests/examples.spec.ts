@@ -4,6 +4,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { cloud, installMocks } from "./support/mocks";
+import { withServiceLookups } from "./support/clickhouseApi";
 import { clusterLookupResult, instanceLookupResult } from "../scripts/planMocks";
 import { exampleNames, projectName } from "../scripts/plan";
 import { ProgramError, ProgramRun, resolved, runProgram } from "../scripts/runProgram";
@@ -11,7 +12,7 @@ import { SECRET_PLACEHOLDER, StackFile, readStackFile, renameProject } from "../
 
 const EXAMPLES = path.resolve(__dirname, "..", "examples");
 const CH_ROLE = "arn:aws:iam::111122223333:role/CH-S3-sample-service-Role";
-const PROGRAMS = ["analytics-source", "aurora-mysql-cdc", "multiple-databases", "new-rds-instance", "rds-postgres-initial-load"];
+const PROGRAMS = ["analytics-source", "aurora-mysql-cdc", "clickpipe-end-to-end", "multiple-databases", "new-rds-instance", "rds-postgres-initial-load"];
 
 /** The example's Pulumi.sample.yaml, moved into the test project's config namespace. */
 function sampleConfig(example: string): StackFile {
@@ -23,7 +24,7 @@ function sampleConfig(example: string): StackFile {
 async function runExample(example: string, stack: StackFile = sampleConfig(example)): Promise<ProgramRun> {
   const map = <T>(o: Record<string, T>, f: (id: string, v: T) => Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([id, v]) => [id, f(id, v)]));
   cloud.reset({ instances: map(stack.lookups.instances, instanceLookupResult), clusters: map(stack.lookups.clusters, clusterLookupResult) });
-  return runProgram(path.join(EXAMPLES, example, "index.ts"), stack);
+  return withServiceLookups(stack.lookups.clickhouseServices, () => runProgram(path.join(EXAMPLES, example, "index.ts"), stack));
 }
 
 /** `type name` of every registration, sorted (registration order depends on promise timing). */
@@ -407,6 +408,36 @@ describe("examples", () => {
       });
       assert.deepEqual(inputsOf("pulumi:providers:aws", "analytics-aws").region, "eu-central-1");
       assert.equal(await resolved(run.exports.settingsParameterName), "/analytics/sources/events/clickpipe-source");
+    });
+  });
+
+  describe("clickpipe-end-to-end", () => {
+    it("trusts the role the ClickHouse service reports, and creates the pipe after the access, its API key only as a secret", async () => {
+      const run = await runExample("clickpipe-end-to-end");
+      assert.deepEqual((trustedPrincipal("orders-role") as { Principal: unknown }).Principal, { AWS: "arn:aws:iam::111122223333:role/CH-S3-sample-service-Role" });
+      const pipe = inputsOf("pulumi-nodejs:dynamic:Resource", "orders-pipe");
+      assert.deepEqual(pipe.apiKeySecret, secret(SECRET_PLACEHOLDER));
+      assert.deepEqual([pipe.pipeName, pipe.destinationDatabase, pipe.tableMappings], [
+        "orders",
+        "default",
+        [
+          { sourceSchemaName: "public", sourceTable: "orders", targetTable: "orders_orders" },
+          { sourceSchemaName: "public", sourceTable: "customers", targetTable: "orders_customers" },
+        ],
+      ]);
+      assert.deepEqual(pipe.source, {
+        type: "rdspostgres",
+        host: "orders-postgres.c1abcdefghij.eu-west-1.rds.amazonaws.com",
+        port: 5432,
+        database: "orders",
+        authentication: "IAM_ROLE",
+        iamRole: "arn:aws:iam::123456789012:role/orders-role-0123456",
+        credentials: { username: "clickpipes_iam_user" },
+        settings: { replicationMode: "cdc", publicationName: "clickpipes_iam_user_publication" },
+      });
+      const dependsOn = (cloud.resources.find((r) => r.name === "orders-pipe")?.dependencies ?? []).map((urn) => urn.split("::").pop());
+      for (const name of ["orders-db-user", "orders-publication", "orders-cdc-readiness", "orders-connect"]) assert.ok(dependsOn.includes(name), `the pipe waits for ${name}`);
+      assert.equal(parents(run)["orders-pipe"], "project-stack");
     });
   });
 

@@ -250,6 +250,26 @@ describe("npm run plan", () => {
       });
     });
 
+    it("points a cluster given as dbInstanceIdentifier at dbClusterIdentifier, when the lookups describe a cluster", async () => {
+      const cluster = variant("Pulumi.cluster-as-instance.yaml", (y) =>
+        y.replace("lookups:\n  instances:\n    orders-postgres:", "lookups:\n  clusters:\n    orders-postgres:").replace("db:orders-postgres", "cluster:orders-postgres"),
+      );
+      assert.deepEqual(await planHere("--config", cluster), {
+        code: 1,
+        out: "",
+        err: `error: "orders-postgres" is a DB cluster in \`lookups.clusters\` of ${cluster}, not a DB instance; for an Aurora cluster set \`dbClusterIdentifier\` to "orders-postgres" instead of \`dbInstanceIdentifier\`.\n`,
+      });
+    });
+
+    it("points an instance given as dbClusterIdentifier at dbInstanceIdentifier, when the lookups describe an instance", async () => {
+      const instance = variant("Pulumi.instance-as-cluster.yaml", (y) => y.replace("clickpipes-rds-iam:dbInstanceIdentifier: orders-postgres", "clickpipes-rds-iam:dbClusterIdentifier: orders-postgres"));
+      assert.deepEqual(await planHere("--config", instance), {
+        code: 1,
+        out: "",
+        err: `error: "orders-postgres" is a DB instance in \`lookups.instances\` of ${instance}, not a DB cluster; for an RDS instance set \`dbInstanceIdentifier\` to "orders-postgres" instead of \`dbClusterIdentifier\`.\n`,
+      });
+    });
+
     it("names the lookups entry to add when the file does not answer a lookup", async () => {
       const other = variant("Pulumi.other-db.yaml", (y) => y.replace("dbInstanceIdentifier: orders-postgres", "dbInstanceIdentifier: reports-postgres"));
       assert.deepEqual(await planHere("--config", other), {
@@ -300,7 +320,7 @@ describe("npm run plan", () => {
       assert.deepEqual(await planHere("--example", "oracle"), {
         code: 2,
         out: "",
-        err: `error: There is no example program \`oracle\`; choose one of analytics-source, aurora-mysql-cdc, multiple-databases, new-rds-instance, rds-postgres-initial-load.\n\n${USAGE}`,
+        err: `error: There is no example program \`oracle\`; choose one of analytics-source, aurora-mysql-cdc, clickpipe-end-to-end, multiple-databases, new-rds-instance, rds-postgres-initial-load.\n\n${USAGE}`,
       });
     });
 

@@ -5,6 +5,7 @@
  * must be checked there; what is known must be shown with its value.
  */
 import { strict as assert } from "assert";
+import { withServiceLookups } from "./support/clickhouseApi";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -113,7 +114,8 @@ describe("pulumi preview (dry run)", () => {
     for (const name of exampleNames()) {
       it(`previews examples/${name} without a failure`, async () => {
         const dir = path.join(REPO, "examples", name);
-        const run = await runProgram(path.join(dir, "index.ts"), sample(dir));
+        const stack = sample(dir);
+        const run = await withServiceLookups(stack.lookups.clickhouseServices, () => runProgram(path.join(dir, "index.ts"), stack));
         assert.ok(run.resources.some((r) => r.type === "clickpipes-rds-iam:index:ClickPipesRdsIamAccess"));
       });
     }

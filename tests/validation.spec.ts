@@ -21,6 +21,8 @@ import {
   validateSamePartition,
   validateSchemas,
   validateTargetChoice,
+  nearestName,
+  unknownNameMessage,
 } from "../components/validation";
 
 /** Asserts that `f` throws a ValidationError with exactly `message`. */
@@ -159,13 +161,35 @@ describe("validation", () => {
     });
   });
 
+  describe("unknown names", () => {
+    const known = ["schemas", "databases", "database", "dbUsername"];
+
+    it("suggests the name that differs only in case, then the one closest in spelling", () => {
+      assert.equal(nearestName("DBUSERNAME", known), "dbUsername");
+      assert.equal(nearestName("schema", known), "schemas");
+      assert.equal(nearestName("databse", known), "database");
+    });
+
+    it("suggests nothing when no name is within two edits, or two are equally close", () => {
+      assert.equal(nearestName("password", known), undefined);
+      assert.equal(nearestName("databasee", ["databases", "databased"]), undefined);
+    });
+
+    it("words the message for the case hint, the closest name, or removal", () => {
+      assert.equal(unknownNameMessage("Schemas", known, "an argument of X", "argument names"), "`Schemas` is not an argument of X; use `schemas` (argument names are case-sensitive).");
+      assert.equal(unknownNameMessage("schema", known, "an argument of X", "argument names"), "`schema` is not an argument of X; use `schemas`.");
+      assert.equal(unknownNameMessage("password", known, "an argument of X", "argument names"), "`password` is not an argument of X; remove it.");
+    });
+  });
+
   describe("validateEngine", () => {
     it("accepts every supported engine", () => {
       for (const e of ["postgres", "mysql", "mariadb"]) validateEngine(e);
     });
 
     it("lists the supported engines, from the ENGINES constant", () => {
-      refuses(() => validateEngine("aurora-postgresql"), '`engine` "aurora-postgresql" is not supported; use "postgres", "mysql" or "mariadb".');
+      refuses(() => validateEngine("aurora-postgresql"), '`engine` "aurora-postgresql" is not supported; for an Aurora PostgreSQL cluster use "postgres" with `dbClusterIdentifier` (or `cluster`).');
+      refuses(() => validateEngine("oracle-se2"), '`engine` "oracle-se2" is not supported; use "postgres", "mysql" or "mariadb".');
       refuses(() => validateEngine(5), '`engine` 5 is not supported; use "postgres", "mysql" or "mariadb".');
     });
 

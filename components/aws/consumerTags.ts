@@ -4,7 +4,7 @@
  * turned IAM auth on (`enabled`) or found it on (`already-on`). Written before any Modify, so a
  * create killed mid-way still leaves its record; removed on delete. A delete turns IAM auth off
  * only when asked, when its own tag says `enabled`, and when no other consumer's tag is there.
- * Closure-safe (part of the serialized dynamic provider): `@aws-sdk/client-rds` is loaded lazily.
+ * Part of the IAM-auth enabler's operations (`iamAuthProvider.ts`); `@aws-sdk/client-rds` is loaded lazily.
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html
  */
 import type { RDSClient } from "@aws-sdk/client-rds";

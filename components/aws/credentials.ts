@@ -1,8 +1,8 @@
 /**
  * The credentials the IAM-auth enabler calls AWS with, with the same meaning as the `aws`
  * provider's `profile` and `assumeRole` settings, and the check that they are for the database's
- * account. Closure-safe (part of the serialized dynamic provider): the SDK packages are loaded
- * lazily inside the functions.
+ * account. Part of the IAM-auth enabler's operations (`iamAuthProvider.ts`): the SDK packages are
+ * loaded inside the functions that call AWS.
  * @see https://www.pulumi.com/registry/packages/aws/api-docs/provider/#inputs
  * @see https://docs.aws.amazon.com/AWSJavaScriptSDK/v3/latest/Package/-aws-sdk-credential-providers/
  */

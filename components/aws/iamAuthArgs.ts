@@ -1,7 +1,7 @@
 /**
  * Validation of the IAM-auth enabler's arguments (`IamAuthEnablement`, and the component's
- * `awsCredentials`), in the message template of `validation.ts`. Not part of the serialized
- * provider: it runs in the program, before anything is registered (or once an Output resolves).
+ * `awsCredentials`), in the message template of `validation.ts`. Not part of the operations: it
+ * runs in the program, before anything is registered (or once an Output resolves).
  */
 import { tryParseArn } from "../arn";
 import { formatChoices } from "../engines";

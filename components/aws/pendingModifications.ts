@@ -2,7 +2,7 @@
  * What a database has pending for its maintenance window, and the refusal to apply it unasked.
  * `ModifyDBInstance`/`ModifyDBCluster` with `ApplyImmediately: true` applies every pending
  * modification along with its own ("can cause unexpected downtime"), so the enabler reads
- * `PendingModifiedValues` first. Pure and closure-safe.
+ * `PendingModifiedValues` first. Pure.
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_PendingModifiedValues.html
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ClusterPendingModifiedValues.html

@@ -1,6 +1,6 @@
 /**
- * Time and retries for the IAM-auth enabler's AWS calls. Closure-safe: part of the serialized
- * dynamic provider, so it imports nothing at run time.
+ * Time and retries for the IAM-auth enabler's AWS calls, part of its operations
+ * (`iamAuthProvider.ts`). Imports nothing at run time.
  */
 
 /** Injected time, so tests never sleep. */

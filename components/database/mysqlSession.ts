@@ -1,7 +1,7 @@
 /**
  * The MySQL/MariaDB admin connection over `mysql2`: settings, the `mysql2` options, and a session
  * that runs one statement per call. `mysql2` is loaded inside `connectAdmin`, not at module top, so
- * that a serialized dynamic provider that imports this file does not pull the driver in.
+ * that the providers entry (`providers.ts`) loads the driver only when an operation connects.
  */
 // Type-only: erased at compile time.
 import type { ConnectionOptions, RowDataPacket } from "mysql2/promise";

@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL admin connection: settings, the `pg` client configuration, and a session that runs
- * parameterised queries. `pg` is loaded inside `connectPostgres`, not at module top, so that a
- * serialized dynamic provider that imports this file does not pull the driver in.
+ * parameterised queries. `pg` is loaded inside `connectPostgres`, not at module top, so that the
+ * providers entry (`providers.ts`) loads the driver only when an operation connects.
  */
 // Type-only: erased at compile time.
 import type { ClientConfig } from "pg";

