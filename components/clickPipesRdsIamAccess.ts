@@ -291,8 +291,10 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
     );
 
     for (const warning of argWarnings(a)) void pulumi.log.warn(warning, this);
-    const iamAuth = this.iamAuthEnablement(name, a, target);
+    // The readiness check first: a database it refuses is not modified (it logs in with the
+    // admin password, so it does not need IAM auth on).
     const readiness = this.cdcReadiness(name, a, target);
+    const iamAuth = this.iamAuthEnablement(name, a, target, readiness);
     const waitFor = [...(iamAuth ? [iamAuth] : []), ...(readiness ? [readiness] : [])];
     const dbUser = a.createDbUser ? this.createDbUser(name, a, target, waitFor) : undefined;
     const publication = this.publicationResource(name, a, target, waitFor);
@@ -370,7 +372,7 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
    * checkTarget refuses a target whose flag is off (the cluster lookup reports it; an instance is
    * read with `aws.rds.Instance.get`, which modifies nothing).
    */
-  private iamAuthEnablement(name: string, a: NormalizedArgs, target: pulumi.Output<TargetInfo>): IamAuthEnablement | undefined {
+  private iamAuthEnablement(name: string, a: NormalizedArgs, target: pulumi.Output<TargetInfo>, readiness: CdcReadiness | undefined): IamAuthEnablement | undefined {
     if (!a.enablesIamAuth) return undefined;
     return new IamAuthEnablement(
       `${name}-iam-auth`,
@@ -385,7 +387,7 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
         awsCredentials: a.awsCredentials,
         targetArn: target.arn,
       },
-      { parent: this },
+      { parent: this, dependsOn: readiness === undefined ? [] : [readiness] },
     );
   }
 

@@ -489,6 +489,12 @@ describe("ClickPipesRdsIamAccess", () => {
       }
     });
 
+    it("modifies nothing before the readiness check passes: the IAM-auth enabler waits on it", async () => {
+      await build("pg", pgArgs({ cdc: true }));
+      assert.ok(named("pg-iam-auth").dependencies.some((u) => urnOf("pg-cdc-readiness").test(u)), "the enabler does not wait on the readiness check");
+      assert.ok(!named("pg-cdc-readiness").dependencies.some((u) => urnOf("pg-iam-auth").test(u)));
+    });
+
     it("uses an existing publication without creating one, and still names it in the source", async () => {
       const c = await build("pg", pgArgs({ cdc: true, publicationName: "theirs", createPublication: false }));
       assert.deepEqual(cloud.byType(DYNAMIC).map((r) => r.name).sort(), ["pg-cdc-readiness", "pg-iam-auth"]);
