@@ -453,6 +453,7 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
           scope: p.scope,
           tlsVerify: a.tls.verify,
           tlsCa: a.tls.ca,
+          resourceId: target.resourceId,
         },
         { parent: this, dependsOn },
       );

@@ -39,6 +39,11 @@ export interface PostgresPublicationArgs {
   readonly tlsVerify?: pulumi.Input<boolean>;
   /** PEM of the certificate authorities to verify the server against, instead of the Amazon RDS ones. */
   readonly tlsCa?: pulumi.Input<string>;
+  /**
+   * The RDS resource ID of the server (`db-…`/`cluster-…`): with it, a renamed endpoint or a new
+   * port is an in-place update instead of dropping and re-creating the publication.
+   */
+  readonly resourceId?: pulumi.Input<string>;
 }
 
 /** A PostgreSQL publication for ClickPipes, created and dropped by this resource alone. */
@@ -58,6 +63,7 @@ export class PostgresPublication extends pulumi.dynamic.Resource {
       tls: args.tls ?? true,
       tlsVerify: args.tlsVerify,
       tlsCa: args.tlsCa,
+      resourceId: args.resourceId,
     };
     super(provider, name, props, mariaDbIamUserOptions(opts));
   }

@@ -21,19 +21,35 @@ export interface PostgresPublicationInputs {
   tls: boolean;
   tlsVerify?: boolean;
   tlsCa?: string;
+  /**
+   * The RDS resource ID (`db-…`/`cluster-…`) of the server: with it on both sides, a new host or
+   * port is the same server under a new address (an update), not another publication.
+   */
+  resourceId?: string;
 }
 
 /** Inputs whose change means another publication: delete the old one first (it may have the same name). */
-const REPLACE_ON: readonly (keyof PostgresPublicationInputs)[] = ["host", "port", "database", "publicationName"];
+const REPLACE_ON: readonly (keyof PostgresPublicationInputs)[] = ["database", "publicationName"];
 
-/** @internal The diff: another server, database or name replaces; FOR ALL TABLES cannot be altered to or from. */
+/**
+ * @internal The diff: another server, database or name replaces; FOR ALL TABLES cannot be altered
+ * to or from. A renamed endpoint or a new port of the same server (same `resourceId`) is an
+ * update that connects through the new address: a replacement would drop the publication under
+ * the running pipe, through an address that may no longer answer.
+ */
 export function diffPublication(olds: PostgresPublicationInputs, news: PostgresPublicationInputs): pulumi.dynamic.DiffResult {
   const replaces: string[] = REPLACE_ON.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+  const sameServer = olds.resourceId !== undefined && news.resourceId !== undefined && olds.resourceId === news.resourceId;
+  if (!sameServer) {
+    replaces.push(...(["host", "port"] as const).filter((k) => olds[k] !== news[k]));
+    if (olds.resourceId !== undefined && news.resourceId !== undefined) replaces.push("resourceId");
+  }
+  const addressChanged = olds.host !== news.host || olds.port !== news.port || olds.resourceId !== news.resourceId;
   const scopeChanged = JSON.stringify(olds.scope) !== JSON.stringify(news.scope);
   if (scopeChanged && (olds.scope.kind === "allTables") !== (news.scope.kind === "allTables")) replaces.push("scope");
   const connection = (i: PostgresPublicationInputs) => JSON.stringify([i.adminUsername, i.adminPassword, i.tls, i.tlsVerify ?? true, i.tlsCa ?? null]);
   const connectionChanged = connection(olds) !== connection(news);
-  return { changes: replaces.length > 0 || scopeChanged || connectionChanged, replaces, deleteBeforeReplace: replaces.length > 0 };
+  return { changes: replaces.length > 0 || scopeChanged || connectionChanged || addressChanged, replaces, deleteBeforeReplace: replaces.length > 0 };
 }
 
 async function withSession<T>(i: PostgresPublicationInputs, work: (s: PgSession) => Promise<T>): Promise<T> {

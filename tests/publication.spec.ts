@@ -213,6 +213,16 @@ describe("diffPublication: how to connect", () => {
     }
   });
 
+  it("updates through the new address when the same server (resourceId) moves, and replaces for another server", () => {
+    const same = { ...olds, resourceId: "db-ABC" };
+    assert.deepEqual(diffPublication(same, { ...same, host: "renamed.example", port: 6432 }), { changes: true, replaces: [], deleteBeforeReplace: false });
+    assert.deepEqual(diffPublication(same, { ...same, host: "other.example", resourceId: "db-XYZ" }), { changes: true, replaces: ["host", "resourceId"], deleteBeforeReplace: true });
+    // A state written without the ID: a new address may be another server, so it replaces.
+    assert.deepEqual(diffPublication(olds, { ...olds, host: "renamed.example" }), { changes: true, replaces: ["host"], deleteBeforeReplace: true });
+    // The ID recorded for the first time, same address: recorded in place.
+    assert.deepEqual(diffPublication(olds, same), { changes: true, replaces: [], deleteBeforeReplace: false });
+  });
+
   it("takes an unset tlsVerify as its default, true", () => {
     assert.deepEqual(diffPublication(olds, { ...olds, tlsVerify: true }), { changes: false, replaces: [], deleteBeforeReplace: false });
   });
