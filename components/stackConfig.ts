@@ -52,6 +52,7 @@ export const STACK_CONFIG_KEYS = {
   replicationMechanism: { type: "string", default: "" },
   binlogRetentionHours: { type: "integer", default: 0 },
   roleName: { type: "string", default: "" },
+  rolePath: { type: "string", default: "" },
 } as const satisfies { readonly [K in keyof ClickPipesRdsIamAccessArgs]?: StackConfigKey };
 
 /** The stack config as the Pulumi CLI hands it to the program. */

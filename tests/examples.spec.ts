@@ -503,6 +503,11 @@ describe("examples", () => {
       assert.deepEqual(tagging?.Condition, { "ForAllValues:StringLike": { "aws:TagKeys": ["clickpipes-rds-iam:iam-auth:*"] } });
       assert.ok(tagging?.Resource.every((r) => /:rds:[^:]+:\d{12}:(db|cluster):\*$/.test(r)));
       assert.ok(!deploy.some((a) => a.endsWith(":*") || a === "*"), "no wildcard actions");
+      // The CI role cannot give itself more: IAM only under /clickpipes/, Modify only on named databases.
+      const statements = (JSON.parse(fs.readFileSync(path.join(dir, "deploy-policy.json"), "utf8")) as { Statement: Array<{ Action: string[]; Resource: string | string[] }> }).Statement;
+      const resourcesOf = (action: string) => statements.filter((st) => st.Action.includes(action)).flatMap((st) => [st.Resource].flat());
+      assert.deepEqual(resourcesOf("iam:CreateRole"), ["arn:aws:iam::123456789012:role/clickpipes/*"]);
+      assert.deepEqual(resourcesOf("rds:ModifyDBInstance"), ["arn:aws:rds:eu-west-1:123456789012:db:orders-postgres"]);
       const subjects = ["preview-trust-policy.json", "deploy-trust-policy.json"].map((file) => {
         const trust = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as { Statement: Array<{ Action: string; Condition: { StringEquals: Record<string, string> } }> };
         assert.equal(trust.Statement[0].Action, "sts:AssumeRoleWithWebIdentity");
