@@ -8,6 +8,7 @@
  * `cdcReadinessProvider.ts`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { AdminConnectionArgs } from "./database/adminConnectionArgs";
 import type { CdcCheckMode } from "./cdcArgs";
 import { CheckResult } from "./checks/readiness";
 import type { ReadinessRequest, ReadinessTarget } from "./database/readiness";
@@ -20,30 +21,15 @@ export { CdcReadinessInputs, CdcReadinessOutputs, cdcReadinessProvider, connecti
 /** The provider Pulumi serializes into the state: it names only `clickpipes-rds-iam/providers`. */
 const provider = stableProvider<CdcReadinessInputs, CdcReadinessOutputs>("cdcReadiness");
 
-export interface CdcReadinessArgs {
-  readonly host: pulumi.Input<string>;
-  readonly port: pulumi.Input<number>;
+export interface CdcReadinessArgs extends AdminConnectionArgs {
   /** PostgreSQL: the database ClickPipes reads (settings and publications are per database). */
   readonly database?: pulumi.Input<string>;
-  readonly adminUsername: pulumi.Input<string>;
-  readonly adminPassword: pulumi.Input<string>;
   /** Where the source is, for messages and fixes. */
   readonly target: pulumi.Input<ReadinessTarget>;
   /** What to check. */
   readonly check: ReadinessRequest;
   /** Refuse on an unmet requirement ("enforce"), or report it as a warning ("warn"). */
   readonly mode: CdcCheckMode;
-  /** TLS on the admin connection. False sends the admin password in clear text. @default true */
-  readonly tls?: pulumi.Input<boolean>;
-  /**
-   * Verify the server before sending it the admin password: its certificate must chain to an
-   * Amazon RDS certificate authority (or to `tlsCa`) and name `host`. `false` still encrypts but
-   * is insecure: a server impersonating the endpoint receives the admin password.
-   * @default true
-   */
-  readonly tlsVerify?: pulumi.Input<boolean>;
-  /** PEM of the certificate authorities to verify the server against, instead of the Amazon RDS ones. */
-  readonly tlsCa?: pulumi.Input<string>;
 }
 
 /**

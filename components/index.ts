@@ -56,3 +56,4 @@ export {
   ClickHouseApiError,
   DEFAULT_API_URL,
 } from "./clickhouse";
+export type { AdminConnectionArgs } from "./database/adminConnectionArgs";

@@ -17,6 +17,7 @@
  * in `database/mysqlSession.ts`; this file is the resource around them.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { AdminConnectionArgs } from "./database/adminConnectionArgs";
 import { claimMariaDbUser, parentUrnOf } from "./database/userClaims";
 import { unique } from "./mariadbUserPlan";
 import { stableProvider } from "./dynamicProvider";
@@ -38,11 +39,7 @@ export {
 /** The provider Pulumi serializes into the state: it names only `clickpipes-rds-iam/providers`. */
 const provider = stableProvider<MariaDbIamUserInputs, MariaDbIamUserOutputs>("mariaDbIamUser");
 
-export interface MariaDbIamUserArgs {
-  /** Endpoint address of the RDS for MariaDB instance; the server's certificate must name it. */
-  readonly host: pulumi.Input<string>;
-  /** Endpoint port of the instance. */
-  readonly port: pulumi.Input<number>;
+export interface MariaDbIamUserArgs extends AdminConnectionArgs {
   /**
    * The RDS resource ID (`db-…`) of the instance. With it, a new `host` or `port` under the same
    * ID is the same server at a new address (an endpoint rename, a port change): the resource
@@ -50,10 +47,6 @@ export interface MariaDbIamUserArgs {
    * drop the user through the old address. Without it, a new `host` or `port` replaces the user.
    */
   readonly resourceId?: pulumi.Input<string>;
-  /** Admin (master) user that creates the IAM user and its grants. */
-  readonly adminUsername: pulumi.Input<string>;
-  /** Password of the admin user; kept secret in the state. */
-  readonly adminPassword: pulumi.Input<string>;
   /** The IAM-authenticated user to create, as `'username'@'%'`. */
   readonly username: string;
   /** Databases the user may read: `SELECT` on each. */
@@ -68,25 +61,6 @@ export interface MariaDbIamUserArgs {
    * @default false
    */
   readonly adoptExistingUser?: pulumi.Input<boolean>;
-  /**
-   * TLS on the admin connection. False sends the admin password in clear text.
-   * @default true
-   */
-  readonly tls?: pulumi.Input<boolean>;
-  /**
-   * Verify the server before sending it the admin password: its certificate must chain to an
-   * Amazon RDS certificate authority (or to `tlsCa`) and name `host`. `false` still encrypts but
-   * is insecure: a server impersonating the endpoint receives the admin password.
-   * @default true
-   * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
-   */
-  readonly tlsVerify?: pulumi.Input<boolean>;
-  /**
-   * PEM of the certificate authorities to verify the server against, instead of the Amazon RDS
-   * ones this package ships (say, a region's RDS bundle that package lacks).
-   * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
-   */
-  readonly tlsCa?: pulumi.Input<string>;
 }
 
 /** @internal The resource's property bag: the args (password made secret) plus its output-only properties. */

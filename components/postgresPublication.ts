@@ -7,6 +7,7 @@
  * `postgresPublicationProvider.ts`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { AdminConnectionArgs } from "./database/adminConnectionArgs";
 import type { PublicationScope } from "./checks/readiness";
 import { mariaDbIamUserOptions } from "./mariadbUser";
 import { stableProvider } from "./dynamicProvider";
@@ -17,28 +18,13 @@ export { PostgresPublicationInputs, diffPublication, postgresPublicationProvider
 /** The provider Pulumi serializes into the state: it names only `clickpipes-rds-iam/providers`. */
 const provider = stableProvider<PostgresPublicationInputs, PostgresPublicationInputs>("postgresPublication");
 
-export interface PostgresPublicationArgs {
-  readonly host: pulumi.Input<string>;
-  readonly port: pulumi.Input<number>;
+export interface PostgresPublicationArgs extends AdminConnectionArgs {
   /** The database the publication belongs to. */
   readonly database: pulumi.Input<string>;
-  readonly adminUsername: pulumi.Input<string>;
-  readonly adminPassword: pulumi.Input<string>;
   /** The publication's name (exact, case-sensitive). */
   readonly name: string;
   /** What it publishes: schemas (`FOR TABLES IN SCHEMA`), tables (`FOR TABLE`) or all tables. */
   readonly scope: PublicationScope;
-  /** TLS on the admin connection. False sends the admin password in clear text. @default true */
-  readonly tls?: pulumi.Input<boolean>;
-  /**
-   * Verify the server before sending it the admin password: its certificate must chain to an
-   * Amazon RDS certificate authority (or to `tlsCa`) and name `host`. `false` still encrypts but
-   * is insecure: a server impersonating the endpoint receives the admin password.
-   * @default true
-   */
-  readonly tlsVerify?: pulumi.Input<boolean>;
-  /** PEM of the certificate authorities to verify the server against, instead of the Amazon RDS ones. */
-  readonly tlsCa?: pulumi.Input<string>;
   /**
    * The RDS resource ID of the server (`db-…`/`cluster-…`): with it, a renamed endpoint or a new
    * port is an in-place update instead of dropping and re-creating the publication.
