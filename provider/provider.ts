@@ -1,0 +1,253 @@
+/**
+ * The plugin's `pulumi.provider.Provider`: the custom resources `clickpipes-rds-iam:index:IamAuthEnablement`
+ * and `clickpipes-rds-iam:index:MariaDbIamUser`, served by the same CRUD functions as the npm
+ * package's dynamic resources (`components/providers.ts`, `dynamicProvider(kind)`).
+ *
+ * The adapter between the two shapes:
+ * - Pulumi's provider methods get the URN (the type is its last type segment) and wrapped values
+ *   (see `rpcValues.ts`); the dynamic-provider functions get plain values and no URN.
+ * - Secrets: inputs are unwrapped, and every output whose input was secret, or that the resource
+ *   declares secret (`adminPassword`), is wrapped again, once.
+ * - Preview: with any unknown input, `check` returns the inputs as they came (the dynamic-provider
+ *   checks would reject the unknown sentinel as a value) and `diff` reports the unknown properties
+ *   as changes without running the resource's own diff.
+ * - A `read` that returns no id (the resource is gone) returns an empty id, which the engine reads
+ *   as "deleted".
+ *
+ * `construct` of the component `ClickPipesRdsIamAccess` is not served yet: see docs/other-languages.md.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import { CompleteProvider, ProviderKind, dynamicProvider } from "../components/providers";
+import { createHash } from "node:crypto";
+import { unwrapProperties, wrapSecrets } from "./rpcValues";
+
+/** The package name: the first segment of every type token. */
+export const PACKAGE_NAME = "clickpipes-rds-iam";
+
+/** One custom resource of the plugin. */
+export interface CustomResourceKind {
+  /** The type token. */
+  token: string;
+  /** The kind `components/providers.ts` serves its CRUD under. */
+  kind: ProviderKind;
+  /** Properties that are always secret, in inputs and outputs. */
+  secretProperties: readonly string[];
+  /**
+   * What the TypeScript resource class does before registering (defaults, validation, derived
+   * inputs), which the dynamic provider does not: failures, and the inputs with defaults written out.
+   */
+  prepare(urn: string, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: pulumi.provider.CheckFailure[] };
+}
+
+type Failures = pulumi.provider.CheckFailure[];
+
+function requireString(news: Record<string, unknown>, key: string, failures: Failures): void {
+  if (typeof news[key] !== "string" || news[key] === "") failures.push({ property: key, reason: `${key} must be a non-empty string` });
+}
+
+function requireChoice(news: Record<string, unknown>, key: string, choices: readonly string[], failures: Failures): void {
+  if (!choices.includes(news[key] as string)) failures.push({ property: key, reason: `${key} must be one of ${choices.map((c) => `"${c}"`).join(", ")}` });
+}
+
+function optionalType(news: Record<string, unknown>, key: string, type: "boolean" | "number" | "string", failures: Failures): void {
+  if (news[key] !== undefined && typeof news[key] !== type) failures.push({ property: key, reason: `${key} must be a ${type}` });
+}
+
+/**
+ * The enabler's consumer ID (its tag key's last part on the database): a hash of the resource's
+ * URN (project, stack, parent types, name), stable across an interrupted create and its re-run.
+ * The TypeScript class hashes organization, project, stack, parent URN and name instead: a stack
+ * moving from the npm path to the plugin gets a new consumer ID (see docs/other-languages.md).
+ */
+export function consumerIdOfUrn(urn: string): string {
+  return createHash("sha256").update(`plugin\n${urn}`).digest("hex").slice(0, 32);
+}
+
+function prepareIamAuthEnablement(urn: string, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: Failures } {
+  const failures: Failures = [];
+  requireChoice(news, "targetKind", ["instance", "cluster"], failures);
+  requireString(news, "identifier", failures);
+  requireString(news, "region", failures);
+  const mode = news.mode ?? "enable";
+  requireChoice({ mode }, "mode", ["enable", "verify"], failures);
+  optionalType(news, "restoreOnDelete", "boolean", failures);
+  optionalType(news, "applyPendingModifications", "boolean", failures);
+  optionalType(news, "timeoutMinutes", "number", failures);
+  optionalType(news, "targetArn", "string", failures);
+  const inputs: Record<string, unknown> = {
+    ...news,
+    mode,
+    restoreOnDelete: news.restoreOnDelete ?? false,
+    timeoutMinutes: news.timeoutMinutes ?? 30,
+    applyPendingModifications: news.applyPendingModifications ?? false,
+    consumerId: typeof news.consumerId === "string" ? news.consumerId : consumerIdOfUrn(urn),
+    enabledSetting: true,
+  };
+  return { inputs, failures };
+}
+
+function prepareMariaDbIamUser(_urn: string, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: Failures } {
+  const failures: Failures = [];
+  for (const key of ["host", "adminUsername", "adminPassword", "username"]) requireString(news, key, failures);
+  if (typeof news.port !== "number" || !Number.isInteger(news.port) || news.port <= 0) failures.push({ property: "port", reason: "port must be a positive integer" });
+  if (!Array.isArray(news.databases) || news.databases.length === 0 || news.databases.some((d) => typeof d !== "string" || d === "")) {
+    failures.push({ property: "databases", reason: "databases must be a non-empty list of database names" });
+  }
+  for (const key of ["cdc", "adoptExistingUser", "tls", "tlsVerify"]) optionalType(news, key, "boolean", failures);
+  for (const key of ["resourceId", "tlsCa"]) optionalType(news, key, "string", failures);
+  return { inputs: { ...news, cdc: news.cdc ?? false, tls: news.tls ?? true }, failures };
+}
+
+export const IAM_AUTH_ENABLEMENT = `${PACKAGE_NAME}:index:IamAuthEnablement`;
+export const MARIADB_IAM_USER = `${PACKAGE_NAME}:index:MariaDbIamUser`;
+export const COMPONENT = `${PACKAGE_NAME}:index:ClickPipesRdsIamAccess`;
+
+/** The custom resources the plugin serves, by type token. */
+export const CUSTOM_RESOURCES: Readonly<Record<string, CustomResourceKind>> = {
+  [IAM_AUTH_ENABLEMENT]: { token: IAM_AUTH_ENABLEMENT, kind: "iamAuthEnablement", secretProperties: [], prepare: prepareIamAuthEnablement },
+  [MARIADB_IAM_USER]: { token: MARIADB_IAM_USER, kind: "mariaDbIamUser", secretProperties: ["adminPassword"], prepare: prepareMariaDbIamUser },
+};
+
+/** The message of a `construct` call: the component is not served by the plugin yet. */
+export const CONSTRUCT_NOT_SUPPORTED =
+  `${COMPONENT} cannot be constructed by the plugin yet: its children are Pulumi dynamic resources, which programs in other languages cannot load ` +
+  `(pulumi/pulumi#5455). Use the custom resources ${IAM_AUTH_ENABLEMENT} and ${MARIADB_IAM_USER} directly; see docs/other-languages.md.`;
+
+/** The type token of a URN (`urn:pulumi:stack::project::[parent$]type::name`). */
+export function typeOfUrn(urn: string): string {
+  const parts = urn.split("::");
+  if (parts.length < 4) throw new Error(`Not a Pulumi URN: ${urn}`);
+  const qualified = parts[2];
+  return qualified.split("$").pop() as string;
+}
+
+/** The resource kind a URN names, or an error naming the types the plugin serves. */
+export function resourceKindOf(urn: string): CustomResourceKind {
+  const type = typeOfUrn(urn);
+  const kind = CUSTOM_RESOURCES[type];
+  if (kind === undefined) {
+    throw new Error(`unknown resource type ${type}: the ${PACKAGE_NAME} plugin serves ${Object.keys(CUSTOM_RESOURCES).join(", ")}`);
+  }
+  return kind;
+}
+
+/** The committed schema, next to this file (source) or copied beside the build. */
+export function readSchema(dir: string = __dirname): string {
+  for (const candidate of [path.join(dir, "schema.json"), path.join(dir, "..", "..", "schema.json")]) {
+    if (fs.existsSync(candidate)) return fs.readFileSync(candidate, "utf8");
+  }
+  throw new Error(`schema.json not found beside ${dir}`);
+}
+
+/** The plugin's version: its package.json's. */
+export function pluginVersion(dir: string = __dirname): string {
+  for (const candidate of [path.join(dir, "package.json"), path.join(dir, "..", "..", "package.json")]) {
+    if (fs.existsSync(candidate)) return (JSON.parse(fs.readFileSync(candidate, "utf8")) as { version: string }).version;
+  }
+  throw new Error(`package.json not found beside ${dir}`);
+}
+
+/** Looks up the CRUD functions; injectable for tests. */
+export type OperationsLookup = (kind: ProviderKind) => CompleteProvider;
+
+/**
+ * An operation's error that carries `id` and `properties` (a partial create or update: the SDK's
+ * server records them as the resource's state, "failed to initialize") gets its properties' secrets
+ * wrapped, as the outputs of a successful call would be.
+ */
+async function wrappingInitErrors<T>(secrets: readonly string[], run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    const e = err as { id?: unknown; properties?: unknown };
+    if (err instanceof Error && typeof e.id === "string" && e.id !== "" && e.properties !== null && typeof e.properties === "object") {
+      e.properties = wrapSecrets(e.properties as Record<string, unknown>, secrets);
+    }
+    throw err;
+  }
+}
+
+export class ClickPipesRdsIamProvider implements pulumi.provider.Provider {
+  readonly version: string;
+  readonly schema: string;
+
+  constructor(
+    opts: { version?: string; schema?: string; operations?: OperationsLookup } = {},
+    private readonly operations: OperationsLookup = opts.operations ?? ((kind) => dynamicProvider(kind)),
+  ) {
+    this.version = opts.version ?? pluginVersion();
+    this.schema = opts.schema ?? readSchema();
+  }
+
+  async getSchema(): Promise<string> {
+    return this.schema;
+  }
+
+  async check(urn: string, olds: unknown, news: unknown): Promise<pulumi.provider.CheckResult> {
+    const kind = resourceKindOf(urn);
+    const n = unwrapProperties(news);
+    const secrets = [...n.secrets, ...kind.secretProperties];
+    if (n.unknowns.size > 0) {
+      // Preview with inputs not known yet: the resource's own check would judge the sentinel.
+      return { inputs: wrapSecrets(n.value, secrets) };
+    }
+    const prepared = kind.prepare(urn, n.value);
+    if (prepared.failures.length > 0) return { inputs: wrapSecrets(n.value, secrets), failures: prepared.failures };
+    const o = unwrapProperties(olds);
+    const result = await this.operations(kind.kind).check(o.value, prepared.inputs);
+    return {
+      inputs: wrapSecrets((result.inputs ?? prepared.inputs) as Record<string, unknown>, secrets),
+      ...(result.failures === undefined || result.failures.length === 0 ? {} : { failures: result.failures.map((f) => ({ property: f.property, reason: f.reason })) }),
+    };
+  }
+
+  async diff(id: string, urn: string, olds: unknown, news: unknown): Promise<pulumi.provider.DiffResult> {
+    const kind = resourceKindOf(urn);
+    const n = unwrapProperties(news);
+    if (n.unknowns.size > 0) return { changes: true };
+    const o = unwrapProperties(olds);
+    const result = await this.operations(kind.kind).diff(id, o.value, n.value);
+    return {
+      ...(result.changes === undefined ? {} : { changes: result.changes }),
+      ...(result.replaces === undefined ? {} : { replaces: result.replaces }),
+      ...(result.stables === undefined ? {} : { stables: result.stables }),
+      ...(result.deleteBeforeReplace === undefined ? {} : { deleteBeforeReplace: result.deleteBeforeReplace }),
+    };
+  }
+
+  async create(urn: string, inputs: unknown): Promise<pulumi.provider.CreateResult> {
+    const kind = resourceKindOf(urn);
+    const i = unwrapProperties(inputs);
+    const secrets = [...i.secrets, ...kind.secretProperties];
+    const result = await wrappingInitErrors(secrets, () => this.operations(kind.kind).create(i.value));
+    return { id: result.id, outs: wrapSecrets(result.outs as Record<string, unknown>, secrets) };
+  }
+
+  async read(id: string, urn: string, props?: unknown): Promise<pulumi.provider.ReadResult> {
+    const kind = resourceKindOf(urn);
+    const p = unwrapProperties(props);
+    const result = await this.operations(kind.kind).read(id, p.value);
+    if (result.id === undefined || result.id === "") return { id: "", props: {} };
+    return { id: result.id, props: wrapSecrets(result.props as Record<string, unknown>, [...p.secrets, ...kind.secretProperties]) };
+  }
+
+  async update(id: string, urn: string, olds: unknown, news: unknown): Promise<pulumi.provider.UpdateResult> {
+    const kind = resourceKindOf(urn);
+    const o = unwrapProperties(olds);
+    const n = unwrapProperties(news);
+    const secrets = [...n.secrets, ...kind.secretProperties];
+    const result = await wrappingInitErrors(secrets, () => this.operations(kind.kind).update(id, o.value, n.value));
+    return { outs: wrapSecrets((result.outs ?? n.value) as Record<string, unknown>, secrets) };
+  }
+
+  async delete(id: string, urn: string, props: unknown): Promise<void> {
+    const kind = resourceKindOf(urn);
+    await this.operations(kind.kind).delete(id, unwrapProperties(props).value);
+  }
+
+  async construct(name: string, type: string): Promise<pulumi.provider.ConstructResult> {
+    throw new Error(`${CONSTRUCT_NOT_SUPPORTED} (construct of ${type} "${name}")`);
+  }
+}
