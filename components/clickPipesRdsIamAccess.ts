@@ -18,7 +18,8 @@ import { createPostgresIamUser } from "./postgresUser";
 import { createClickPipesRole } from "./role";
 import { TargetCheckOptions, TargetInfo, checkTarget, preflightManagedTarget, resolveTarget } from "./target";
 import { NormalizedArgs, argWarnings, normalizeArgs, resolvableArgs, validateResolvedArgs } from "./args";
-import { ValidationError, fixedMessage } from "./validation";
+import { ENGINE_LABELS, ValidationError, fixedMessage } from "./validation";
+import { claimDatabaseUser, parentUrnOf } from "./database/userClaims";
 import type { CdcCheckMode } from "./cdcArgs";
 import type { ReplicationMechanism } from "./checks/readiness";
 import { CdcReadiness } from "./cdcReadiness";
@@ -267,7 +268,7 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
     // No inputs are registered on the component: they would include the admin password.
     super(CLICKPIPES_RDS_IAM_ACCESS_TYPE, name, {}, opts);
 
-    const target = this.checkedTarget(name, a);
+    const target = this.checkedTarget(name, a, opts);
     // Everything that creates or reports something goes through the checked target: when a check
     // fails, no child is registered and every such output rejects with the check's message (a
     // child that is never registered would otherwise leave its own outputs pending forever).
@@ -341,7 +342,7 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
   }
 
   /** The target after the checks that need the lookup (engine, Aurora member, IAM flag, version). */
-  private checkedTarget(name: string, a: NormalizedArgs): pulumi.Output<TargetInfo> {
+  private checkedTarget(name: string, a: NormalizedArgs, opts: pulumi.ComponentResourceOptions): pulumi.Output<TargetInfo> {
     // Unsecret: a secret adminUsername would otherwise make every output derived from the target secret.
     const resolved = pulumi.unsecret(pulumi.output(resolvableArgs(a)));
     // With `enableIamAuth: false` nothing turns IAM auth on: read an instance's flag to check it.
@@ -357,10 +358,19 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
     // A managed database's own settings are checked as soon as they are known, at preview too,
     // without waiting for the ARN and address AWS assigns at create.
     const preflight = preflightManagedTarget(a.target, options, (f) => this.check(f)) ?? pulumi.output(undefined);
-    return pulumi.all([resolveTarget(a.target, this, { readInstanceFlagAs }), resolved, preflight]).apply(([t, r]) =>
+    // PostgreSQL and MySQL users are checked for duplicates here (the MariaDB user resource does its own).
+    const owner = a.createDbUser && a.engine !== "mariadb" ? parentUrnOf(opts) : pulumi.output(undefined);
+    return pulumi.all([resolveTarget(a.target, this, { readInstanceFlagAs }), resolved, preflight, owner]).apply(([t, r, , parentUrn]) =>
       this.check(() => {
         const warnings = checkTarget(t, options);
         validateResolvedArgs(a, r, t.location.partition);
+        if (parentUrn !== undefined) {
+          try {
+            claimDatabaseUser({ label: ENGINE_LABELS[a.engine], host: t.host, port: t.port, username: a.dbUsername, name, owner: `${parentUrn}::${name}` });
+          } catch (e) {
+            throw new ValidationError((e as Error).message);
+          }
+        }
         for (const warning of warnings) void pulumi.log.warn(warning, this);
         return t;
       }),

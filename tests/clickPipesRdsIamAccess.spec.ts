@@ -390,6 +390,17 @@ describe("ClickPipesRdsIamAccess", () => {
       assert.notEqual(orders?.inputs.consumerId, billing?.inputs.consumerId);
     });
 
+    it("refuses a second component creating the same PostgreSQL user on the same server", async () => {
+      await build("orders", pgArgs());
+      const second = new ClickPipesRdsIamAccess("billing", pgArgs({ database: "billing" }));
+      assert.equal(
+        await failureOf(second.resourceId),
+        `PostgreSQL user "clickpipes_iam_user" at ${PG_ID}.abcdefghijkl.eu-west-1.rds.amazonaws.com:5432 is managed by both "orders" and "billing"; whichever is destroyed first would drop or revoke what the other relies on; give one of them another \`dbUsername\`, or create the user in one place only.`,
+      );
+      // With createDbUser false nothing is created, so nothing is claimed.
+      await build("manual", pgArgs({ createDbUser: false }));
+    });
+
     it("enables it on a cluster identifier target with ModifyDBCluster semantics", async () => {
       await build("aurora", auroraArgs());
       const enabler = cloud.one(IAM_AUTH);

@@ -3,6 +3,7 @@
  * lookups answer from per-test fixtures, and every registration is recorded for assertions.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { resetDatabaseUserClaims } from "../../components/database/userClaims";
 
 /** A recorded resource registration. */
 export interface RecordedResource {
@@ -177,6 +178,8 @@ export class MockCloud {
   extraState: Record<string, Record<string, unknown>> = {};
 
   reset(fixtures: Partial<LookupFixtures> = {}): void {
+    // Each test is a program of its own: forget which database users earlier ones claimed.
+    resetDatabaseUserClaims();
     this.resources = [];
     this.invokes = [];
     this.extraState = {};
