@@ -16,6 +16,8 @@
 #   MARIADB_TEST_CA        default /etc/mysql/clickpipes-test-ssl/ca.pem (written here, with an
 #                          unrelated other-ca.pem beside it for the negative TLS check)
 set -euo pipefail
+# shellcheck source=test-certs.sh
+. "$(dirname "$0")/test-certs.sh"
 
 PORT="${MARIADB_TEST_PORT:-3306}"
 ADMIN_USER="${MARIADB_TEST_USER:-root}"
@@ -65,23 +67,11 @@ fi
 # check both "TLS without verification" (the RDS default here) and "TLS verified against a CA".
 if [ ! -f "$CA" ] || [ ! -f "$SSL_DIR/server-key.pem" ]; then
   log "writing a test CA and server certificate to $SSL_DIR"
-  install -d -m 0755 "$SSL_DIR"
-  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=clickpipes-test-ca" \
-    -keyout "$SSL_DIR/ca-key.pem" -out "$CA" 2>/dev/null
-  openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
-    -keyout "$SSL_DIR/server-key.pem" -out "$SSL_DIR/server.csr" 2>/dev/null
-  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$SSL_DIR/server.ext"
-  openssl x509 -req -in "$SSL_DIR/server.csr" -CA "$CA" -CAkey "$SSL_DIR/ca-key.pem" \
-    -CAcreateserial -days 3650 -extfile "$SSL_DIR/server.ext" -out "$SSL_DIR/server-cert.pem" 2>/dev/null
+  write_test_certs "$CA" clickpipes-test-ca
   chown mysql:mysql "$SSL_DIR/server-key.pem"
-  chmod 0600 "$SSL_DIR/server-key.pem" "$SSL_DIR/ca-key.pem"
 fi
 # An unrelated CA: the specs check that verification against it is refused.
-if [ ! -f "$SSL_DIR/other-ca.pem" ]; then
-  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=clickpipes-test-other-ca" \
-    -keyout "$SSL_DIR/other-ca-key.pem" -out "$SSL_DIR/other-ca.pem" 2>/dev/null
-  chmod 0600 "$SSL_DIR/other-ca-key.pem"
-fi
+if [ ! -f "$SSL_DIR/other-ca.pem" ]; then write_other_ca "$SSL_DIR" clickpipes-test-other-ca; fi
 
 socket_query() { mariadb --protocol=socket -S "$SOCKET" -u root -N -B -e "$1"; }
 # TLS and log_bin are startup options: a server without them is restarted. The binlog format,

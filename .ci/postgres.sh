@@ -34,6 +34,8 @@
 #   PG_TEST_CA                  default /etc/postgresql/clickpipes-test-ssl/ca.pem (written here,
 #                               with the server certificate and other-ca.pem beside it)
 set -euo pipefail
+# shellcheck source=test-certs.sh
+. "$(dirname "$0")/test-certs.sh"
 
 PORT="${PG_TEST_PORT:-5433}"
 ADMIN_USER="${PG_TEST_USER:-clickpipes_admin}"
@@ -121,19 +123,10 @@ fi
 # A test CA and a server certificate for 127.0.0.1/localhost signed by it; an unrelated CA beside.
 if ! tls_files; then
   log "writing a test CA and server certificate to $SSL_DIR"
-  install -d -m 0755 "$SSL_DIR"
-  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=clickpipes-test-pg-ca" \
-    -keyout "$SSL_DIR/ca-key.pem" -out "$CA" 2>/dev/null
-  openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
-    -keyout "$SSL_DIR/server-key.pem" -out "$SSL_DIR/server.csr" 2>/dev/null
-  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$SSL_DIR/server.ext"
-  openssl x509 -req -in "$SSL_DIR/server.csr" -CA "$CA" -CAkey "$SSL_DIR/ca-key.pem" \
-    -CAcreateserial -days 3650 -extfile "$SSL_DIR/server.ext" -out "$SSL_DIR/server-cert.pem" 2>/dev/null
-  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=clickpipes-test-pg-other-ca" \
-    -keyout "$SSL_DIR/other-ca-key.pem" -out "$SSL_DIR/other-ca.pem" 2>/dev/null
+  write_test_certs "$CA" clickpipes-test-pg-ca
+  write_other_ca "$SSL_DIR" clickpipes-test-pg-other-ca
   # PostgreSQL refuses a key file others can read.
   chown postgres:postgres "$SSL_DIR/server-key.pem"
-  chmod 0600 "$SSL_DIR/server-key.pem" "$SSL_DIR/ca-key.pem" "$SSL_DIR/other-ca-key.pem"
   # New certificate files: a running server reloads them only on restart (or reload).
   FORCE_RESTART=1
 fi

@@ -13,14 +13,14 @@ import { DEFAULT_DB_USERNAME, DEFAULT_POSTGRES_DATABASE, DEFAULT_POSTGRES_SCHEMA
 import { TargetSpec } from "./target";
 import { DEFAULT_TIMEOUT_MINUTES } from "./iamAuthRds";
 import { CdcOptions, normalizeCdcArgs } from "./cdcArgs";
-import { validateAwsCredentials } from "./aws/iamAuthArgs";
+import { MAX_TIMEOUT_MINUTES, validateAwsCredentials, validateTimeoutMinutes } from "./aws/iamAuthArgs";
 import { ClickHouseServiceArgs, validateClickHouseServiceArgs } from "./clickhouse/service";
 import { clickhouseServiceRoleArn } from "./clickhouse/serviceRole";
 import type { AwsCredentialSettings } from "./aws/credentials";
 import {
   ArgType,
   RoleOptionValues,
-  ValidationError,
+  fail,
   isEventual,
   kindOf,
   named,
@@ -44,8 +44,8 @@ import {
 
 /** Default wait for IAM auth to be applied, in minutes: the enabling resource's own default. */
 export const DEFAULT_IAM_AUTH_TIMEOUT_MINUTES = DEFAULT_TIMEOUT_MINUTES;
-/** Longest wait for IAM auth to be applied, in minutes (a day). */
-export const MAX_IAM_AUTH_TIMEOUT_MINUTES = 24 * 60;
+/** Longest wait for IAM auth to be applied, in minutes: the enabling resource's own bound (a day). */
+export const MAX_IAM_AUTH_TIMEOUT_MINUTES = MAX_TIMEOUT_MINUTES;
 
 /**
  * The runtime type of every argument, checked for JavaScript callers before anything else. The
@@ -135,10 +135,6 @@ const POSTGRES_ONLY = ["database", "schemas", "tableOwner", "publicationName", "
 const MYSQL_ONLY = ["databases", "replicationMechanism", "binlogRetentionHours"] as const;
 /** Arguments only the MariaDB path uses. */
 const MARIADB_ONLY = ["adoptExistingUser"] as const;
-
-function fail(message: string): never {
-  throw new ValidationError(message);
-}
 
 /**
  * Refuses a `tableOwner` that would lock the admin out: @pulumi/postgresql sets default privileges
@@ -305,9 +301,7 @@ export function normalizeArgs(input: ClickPipesRdsIamAccessArgs, opts: pulumi.Co
   }
 
   const timeout = args.iamAuthTimeoutMinutes ?? DEFAULT_IAM_AUTH_TIMEOUT_MINUTES;
-  if (!Number.isFinite(timeout) || timeout < 1 || timeout > MAX_IAM_AUTH_TIMEOUT_MINUTES) {
-    fail(`\`iamAuthTimeoutMinutes\` ${show(timeout)} is out of range; use a number of minutes from 1 to ${MAX_IAM_AUTH_TIMEOUT_MINUTES}.`);
-  }
+  validateTimeoutMinutes("iamAuthTimeoutMinutes", timeout);
 
   if (args.awsCredentials !== undefined) validateAwsCredentials("awsCredentials", args.awsCredentials);
 

@@ -7,7 +7,7 @@
 import { QualifiedTable } from "./checks/facts";
 import { PublicationScope, REPLICATION_MECHANISMS, ReplicationMechanism } from "./checks/readiness";
 import { Engine, formatChoices } from "./engines";
-import { MAX_PG_IDENTIFIER_BYTES, ValidationError, named, quoted, validatePgIdentifier } from "./validation";
+import { MAX_PG_IDENTIFIER_BYTES, fail, named, quoted, validatePgIdentifier } from "./validation";
 
 /** What unmet readiness requirements do: refuse the deploy (default) or log a warning each. */
 export const CDC_CHECK_MODES = ["enforce", "warn"] as const;
@@ -55,10 +55,6 @@ export interface CdcOptions {
 
 /** Arguments that only CDC uses. */
 export const CDC_ONLY_ARGS = ["cdcChecks", "publicationName", "createPublication", "publicationTables", "publicationAllTables", "replicationMechanism", "binlogRetentionHours"] as const;
-
-function fail(message: string): never {
-  throw new ValidationError(message);
-}
 
 /** The default publication name: one per database user, so two pipes on one database do not collide. */
 export function defaultPublicationName(dbUsername: string): string {

@@ -12,8 +12,8 @@ import type { AdminConnectionArgs } from "./database/adminConnectionArgs";
 import type { CdcCheckMode } from "./cdcArgs";
 import { CheckResult } from "./checks/readiness";
 import type { ReadinessRequest, ReadinessTarget } from "./database/readiness";
-import { mariaDbIamUserOptions } from "./mariadbUser";
-import { stableProvider } from "./dynamicProvider";
+
+import { stableProvider, withSecretOutputs } from "./dynamicProvider";
 import type { CdcReadinessInputs, CdcReadinessOutputs } from "./cdcReadinessProvider";
 
 export { CdcReadinessInputs, CdcReadinessOutputs, cdcReadinessProvider, connectionChanged, readinessChanged } from "./cdcReadinessProvider";
@@ -60,6 +60,6 @@ export class CdcReadiness extends pulumi.dynamic.Resource {
       binlogRetentionHoursBefore: undefined,
       binlogRetentionHoursAfter: undefined,
     };
-    super(provider, name, props, mariaDbIamUserOptions(opts));
+    super(provider, name, props, withSecretOutputs(opts, "adminPassword"));
   }
 }

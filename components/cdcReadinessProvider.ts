@@ -6,6 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { CdcCheckMode } from "./cdcArgs";
 import type { CheckResult } from "./checks/readiness";
+import { adminConnectionSettings } from "./database/adminConnectionArgs";
 import { ReadinessRequest, ReadinessTarget, checkReadiness } from "./database/readiness";
 import { connectPostgres } from "./database/pgSession";
 import { connectAdmin } from "./database/mysqlSession";
@@ -47,15 +48,7 @@ export function connectionChanged(olds: CdcReadinessInputs, news: CdcReadinessIn
 }
 
 async function run(i: CdcReadinessInputs): Promise<CdcReadinessOutputs> {
-  const settings = {
-    host: i.host,
-    port: i.port,
-    adminUsername: i.adminUsername,
-    adminPassword: i.adminPassword,
-    tls: i.tls,
-    ...(i.tlsVerify === undefined ? {} : { tlsVerify: i.tlsVerify }),
-    ...(i.tlsCa === undefined ? {} : { tlsCa: i.tlsCa }),
-  };
+  const settings = adminConnectionSettings(i);
   const report = await checkReadiness(i.target, i.check, i.mode, {
     postgres: () => connectPostgres({ ...settings, database: i.database }),
     mysql: () => connectAdmin({ ...settings, serverLabel: ENGINE_LABELS[i.check.engine] }),

@@ -37,3 +37,12 @@ export function stableProvider<I, O>(kind: ProviderKind): pulumi.dynamic.Resourc
     delete: (id, props) => entry().delete(id, props),
   };
 }
+
+/**
+ * The caller's options with `names` added to `additionalSecretOutputs` (kept once each, the
+ * caller's first): what every dynamic resource that stores a secret input hands Pulumi, so that
+ * the value stays encrypted in the outputs as well. The caller's object is not changed.
+ */
+export function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined, ...names: string[]): pulumi.CustomResourceOptions {
+  return { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...names])] };
+}

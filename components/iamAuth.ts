@@ -16,6 +16,7 @@ import { DEFAULT_TIMEOUT_MINUTES, IamAuthTargetKind, TARGET_KINDS } from "./iamA
 import type { AwsCredentialSettings } from "./aws/credentials";
 import { IAM_AUTH_MODES, type IamAuthInputs, type IamAuthMode, type IamAuthOutputs } from "./iamAuthProvider";
 import { stableProvider } from "./dynamicProvider";
+import { checkedInput } from "./validation";
 import { validateAwsCredentials, validateBoolean, validateChoice, validateName, validateTimeoutMinutes } from "./aws/iamAuthArgs";
 import { enablerKey, firstEnablerFor } from "./aws/iamAuthRegistry";
 
@@ -86,20 +87,7 @@ export interface IamAuthEnablementArgs {
 
 /** @internal An Input checked now when plain, or once it resolves (then the resource using it is not registered). */
 export function checked<T>(value: pulumi.Input<T> | undefined, fallback: T | undefined, check: (v: unknown) => void): pulumi.Input<T> {
-  if (value === undefined || value === null) {
-    // A required input (no fallback) that is missing is refused by its check.
-    if (fallback === undefined) check(value);
-    return fallback as T;
-  }
-  if (!pulumi.Output.isInstance(value) && !(value instanceof Promise)) {
-    check(value);
-    return value;
-  }
-  return pulumi.output(value).apply((v) => {
-    const resolved = (v ?? fallback) as T;
-    check(resolved);
-    return resolved;
-  });
+  return checkedInput(value ?? undefined, fallback, check);
 }
 
 /**

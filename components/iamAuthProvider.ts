@@ -12,6 +12,7 @@ import {
   IamAuthTargetKind,
   IamAuthTargetNotFoundError,
   describeIamAuth,
+  describeLabel,
   ensureIamAuthEnabled,
   rdsClient,
   restoreIamAuth,
@@ -52,7 +53,6 @@ export type IamAuthOutputs = IamAuthInputs & IamAuthResult;
 
 /** @internal */
 export const targetOf = (p: IamAuthInputs): IamAuthTarget => ({ kind: p.targetKind, identifier: p.identifier, region: p.region });
-const labelOf = (p: IamAuthInputs): string => `DB ${p.targetKind} "${p.identifier}"`;
 
 /**
  * @internal A different database (identifier compared case-insensitively, as RDS does) replaces
@@ -73,7 +73,7 @@ export function diffIamAuth(olds: IamAuthOutputs, news: IamAuthInputs): pulumi.d
 
 /** @internal Refuses credentials of another account than the target's, before any change. */
 async function checkAccount(p: IamAuthInputs): Promise<void> {
-  await assertCallerAccount(p.awsCredentials, p.region, p.targetArn, labelOf(p));
+  await assertCallerAccount(p.awsCredentials, p.region, p.targetArn, describeLabel(targetOf(p)));
 }
 
 /** @internal Runs the mode's action; a create that changed something and then failed carries its partial state. */

@@ -113,7 +113,8 @@ export class IamAuthPartialError extends Error {
   }
 }
 
-const describeLabel = (t: IamAuthTarget): string => `DB ${t.kind} "${t.identifier}"`;
+/** @internal How messages name the target: `DB instance "mydb"`. */
+export const describeLabel = (t: IamAuthTarget): string => `DB ${t.kind} "${t.identifier}"`;
 const identifierArg = (t: IamAuthTarget): string => (t.kind === "cluster" ? "dbClusterIdentifier" : "dbInstanceIdentifier");
 /** RDS rejected the request itself (a modeled or wire error), so it changed nothing. */
 const rejectedByRds = (err: unknown): boolean => typeof err === "object" && err !== null && typeof (err as { $fault?: unknown }).$fault === "string";
@@ -263,13 +264,22 @@ export async function waitForIamAuth(client: RDSClient, target: IamAuthTarget, e
   }
 }
 
+/** @internal The refusal of an Aurora member instance (shared with `target.ts`'s lookup check). */
+export function auroraMemberMessage(identifier: string, cluster: string): string {
+  return `\`dbInstanceIdentifier\` "${identifier}" is an instance of Aurora cluster "${cluster}"; IAM auth and the resource ID belong to the cluster, so set \`dbClusterIdentifier\` to "${cluster}" instead.`;
+}
+
+/** How to turn IAM auth on for a database this component may modify (an identifier target). */
+const TURN_IAM_AUTH_ON = 'set `enableIamAuth: true` to let this component turn it on, or turn on "Password and IAM database authentication" yourself (Modify, apply immediately)';
+
+/** @internal The refusal of a target with IAM auth off; `how` is the fix (by default, for an identifier target). */
+export function iamAuthOffMessage(kind: string, identifier: string, how: string = TURN_IAM_AUTH_ON): string {
+  return `IAM database authentication is off on ${kind} "${identifier}"; ${how}.`;
+}
+
 /** @internal IAM auth on Aurora is a cluster setting: refuse a member instance. */
 export function refuseAuroraMember(target: IamAuthTarget, state: IamAuthState): void {
-  if (state.clusterIdentifier !== undefined) {
-    throw new IamAuthRefusal(
-      `\`dbInstanceIdentifier\` "${target.identifier}" is an instance of Aurora cluster "${state.clusterIdentifier}"; IAM auth and the resource ID belong to the cluster, so set \`dbClusterIdentifier\` to "${state.clusterIdentifier}" instead.`,
-    );
-  }
+  if (state.clusterIdentifier !== undefined) throw new IamAuthRefusal(auroraMemberMessage(target.identifier, state.clusterIdentifier));
 }
 
 /**
@@ -334,11 +344,7 @@ export async function ensureIamAuthEnabled(client: RDSClient, target: IamAuthTar
 export async function verifyIamAuth(client: RDSClient, target: IamAuthTarget, clock: Clock = realClock): Promise<IamAuthResult> {
   const state = await describeIamAuth(client, target, clock);
   refuseAuroraMember(target, state);
-  if (!state.enabled) {
-    throw new Error(
-      `IAM database authentication is off on ${target.kind} "${target.identifier}"; set \`enableIamAuth: true\` to let this component turn it on, or turn on "Password and IAM database authentication" yourself (Modify, apply immediately).`,
-    );
-  }
+  if (!state.enabled) throw new Error(iamAuthOffMessage(target.kind, target.identifier));
   return { previouslyEnabled: true, changedByThis: false, iamDatabaseAuthenticationEnabled: true };
 }
 

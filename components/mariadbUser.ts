@@ -19,22 +19,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AdminConnectionArgs } from "./database/adminConnectionArgs";
 import { claimMariaDbUser, parentUrnOf } from "./database/userClaims";
-import { unique } from "./mariadbUserPlan";
-import { stableProvider } from "./dynamicProvider";
+import { stableProvider, withSecretOutputs } from "./dynamicProvider";
 import type { MariaDbIamUserInputs, MariaDbIamUserOutputs } from "./mariadbUserProvider";
-
-export { AdminConnectionSettings, AdminSession, adminConnectionOptions, connectAdmin } from "./database/mysqlSession";
-export {
-  MariaDbIamUserInputs,
-  MariaDbIamUserOutputs,
-  diffIamUser,
-  drifted,
-  mariaDbIamUserProvider,
-  observedOutputs,
-  outputsOf,
-  staleSettingsMessage,
-  stateOf,
-} from "./mariadbUserProvider";
 
 /** The provider Pulumi serializes into the state: it names only `clickpipes-rds-iam/providers`. */
 const provider = stableProvider<MariaDbIamUserInputs, MariaDbIamUserOutputs>("mariaDbIamUser");
@@ -90,7 +76,7 @@ export function mariaDbIamUserProps(args: MariaDbIamUserArgs): pulumi.Inputs {
 
 /** @internal The caller's options, with the admin password added to the secret outputs. */
 export function mariaDbIamUserOptions(opts?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
-  return { ...opts, additionalSecretOutputs: unique([...(opts?.additionalSecretOutputs ?? []), "adminPassword"]) };
+  return withSecretOutputs(opts, "adminPassword");
 }
 
 /**

@@ -5,7 +5,8 @@
  * in `database/mysqlSession.ts`. Loads no Pulumi module at run time, and mysql2 only when connecting.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { AdminConnectionSettings, withAdmin } from "./database/mysqlSession";
+import { adminConnectionSettings } from "./database/adminConnectionArgs";
+import { withAdmin } from "./database/mysqlSession";
 import {
   HeldGrants,
   IamUserSpec,
@@ -102,18 +103,6 @@ export function diffIamUser(olds: MariaDbIamUserOutputs, news: MariaDbIamUserInp
   return { changes: replaces.length > 0 || UPDATE_ON.some(differs) || drifted(olds), replaces, deleteBeforeReplace: replaces.length > 0 };
 }
 
-function settingsOf(i: MariaDbIamUserInputs): AdminConnectionSettings {
-  return {
-    host: i.host,
-    port: i.port,
-    adminUsername: i.adminUsername,
-    adminPassword: i.adminPassword,
-    tls: i.tls ?? true,
-    ...(i.tlsVerify === undefined ? {} : { tlsVerify: i.tlsVerify }),
-    ...(i.tlsCa === undefined ? {} : { tlsCa: i.tlsCa }),
-  };
-}
-
 function specOf(i: MariaDbIamUserInputs): IamUserSpec {
   return { username: i.username, databases: i.databases, cdc: i.cdc, adoptExistingUser: i.adoptExistingUser ?? false };
 }
@@ -207,7 +196,7 @@ export function staleSettingsMessage(op: Operation, id: string, o: MariaDbIamUse
 async function withStateSettings<T>(op: Operation, id: string, o: MariaDbIamUserOutputs, work: Parameters<typeof withAdmin<T>>[1]): Promise<T> {
   let connected = false;
   try {
-    return await withAdmin(settingsOf(o), (conn) => {
+    return await withAdmin(adminConnectionSettings(o), (conn) => {
       connected = true;
       return work(conn);
     });
@@ -227,7 +216,7 @@ export const mariaDbIamUserProvider: pulumi.dynamic.ResourceProvider<MariaDbIamU
     return diffIamUser(olds, news);
   },
   async create(inputs: MariaDbIamUserInputs) {
-    const state = await withAdmin(settingsOf(inputs), (conn) => createIamUser(conn, specOf(inputs)));
+    const state = await withAdmin(adminConnectionSettings(inputs), (conn) => createIamUser(conn, specOf(inputs)));
     return { id: `${inputs.host}:${inputs.port}/${inputs.username}`, outs: outputsOf(inputs, state) };
   },
   async read(id: string, props?: MariaDbIamUserOutputs) {
@@ -240,7 +229,7 @@ export const mariaDbIamUserProvider: pulumi.dynamic.ResourceProvider<MariaDbIamU
     const old = stateOf(olds);
     // Only how to connect changed (a rotated password, a renamed endpoint): nothing to run, no connection needed.
     if (sameSpec(old, specOf(news)) && !drifted(olds)) return { outs: outputsOf(news, old) };
-    const state = await withAdmin(settingsOf(news), (conn) => updateIamUser(conn, old, specOf(news)));
+    const state = await withAdmin(adminConnectionSettings(news), (conn) => updateIamUser(conn, old, specOf(news)));
     return { outs: outputsOf(news, state) };
   },
   async delete(id: string, props: MariaDbIamUserOutputs) {

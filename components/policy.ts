@@ -25,6 +25,9 @@ export const TRUST_ACTIONS: readonly string[] = ["sts:AssumeRole", "sts:TagSessi
  * Trust policy: exactly `clickhouseRoleArn` may assume the role and tag the session.
  * Without `sts:TagSession` ClickPipes fails with "is not authorized to perform: sts:TagSession".
  */
+/** The one action the ClickPipes role is allowed: IAM database authentication as a database user. */
+export const CONNECT_ACTION = "rds-db:connect";
+
 export function trustPolicy(clickhouseRoleArn: string): PolicyDocument {
   return {
     Version: "2012-10-17",
@@ -47,7 +50,7 @@ export function connectPolicy(dbUserArn: string): PolicyDocument {
       {
         Sid: "ConnectAsClickPipesUser",
         Effect: "Allow",
-        Action: "rds-db:connect",
+        Action: CONNECT_ACTION,
         Resource: dbUserArn,
       },
     ],

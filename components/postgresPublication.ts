@@ -9,8 +9,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AdminConnectionArgs } from "./database/adminConnectionArgs";
 import type { PublicationScope } from "./checks/readiness";
-import { mariaDbIamUserOptions } from "./mariadbUser";
-import { stableProvider } from "./dynamicProvider";
+
+import { stableProvider, withSecretOutputs } from "./dynamicProvider";
 import type { PostgresPublicationInputs } from "./postgresPublicationProvider";
 
 export { PostgresPublicationInputs, diffPublication, postgresPublicationProvider } from "./postgresPublicationProvider";
@@ -51,6 +51,6 @@ export class PostgresPublication extends pulumi.dynamic.Resource {
       tlsCa: args.tlsCa,
       resourceId: args.resourceId,
     };
-    super(provider, name, props, mariaDbIamUserOptions(opts));
+    super(provider, name, props, withSecretOutputs(opts, "adminPassword"));
   }
 }

@@ -5,7 +5,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { PublicationScope } from "./checks/readiness";
-import { connectPostgres, PgSession } from "./database/pgSession";
+import { adminConnectionSettings } from "./database/adminConnectionArgs";
+import { PgSession, withPostgres } from "./database/pgSession";
 import { createPublication, deletePublication, updatePublication } from "./database/publication";
 
 /** @internal The dynamic provider's inputs and outputs. */
@@ -52,22 +53,8 @@ export function diffPublication(olds: PostgresPublicationInputs, news: PostgresP
   return { changes: replaces.length > 0 || scopeChanged || connectionChanged || addressChanged, replaces, deleteBeforeReplace: replaces.length > 0 };
 }
 
-async function withSession<T>(i: PostgresPublicationInputs, work: (s: PgSession) => Promise<T>): Promise<T> {
-  const session = await connectPostgres({
-    host: i.host,
-    port: i.port,
-    database: i.database,
-    adminUsername: i.adminUsername,
-    adminPassword: i.adminPassword,
-    tls: i.tls,
-    ...(i.tlsVerify === undefined ? {} : { tlsVerify: i.tlsVerify }),
-    ...(i.tlsCa === undefined ? {} : { tlsCa: i.tlsCa }),
-  });
-  try {
-    return await work(session);
-  } finally {
-    await session.close().catch(() => undefined);
-  }
+function withSession<T>(i: PostgresPublicationInputs, work: (s: PgSession) => Promise<T>): Promise<T> {
+  return withPostgres({ ...adminConnectionSettings(i), database: i.database }, work);
 }
 
 /**

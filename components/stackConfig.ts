@@ -13,7 +13,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClickPipesRdsIamAccessArgs } from "./clickPipesRdsIamAccess";
 import { DEFAULT_DB_USERNAME } from "./engines";
-import { ValidationError, quoted, unknownNameMessage } from "./validation";
+import { fail, quoted, unknownNameMessage } from "./validation";
 
 /** A stack config key: its Pulumi.yaml type, and its default (absent: the key is required). */
 export type StackConfigKey =
@@ -79,10 +79,6 @@ export function stackConfigSource(project: string = pulumi.getProject()): StackC
 /** @internal The message for an `adminPassword` the stack holds in plain text. */
 export function plainTextSecretMessage(key: string): string {
   return `\`${key}\` is in plain text in the stack config; set it with \`pulumi config set --secret ${key}\`, which stores it encrypted.`;
-}
-
-function fail(message: string): never {
-  throw new ValidationError(message);
 }
 
 /** A value as its Pulumi.yaml type reads it (the Pulumi CLI has checked the type; a reader of its own may not have). */

@@ -7,9 +7,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { locationFromRdsArn, DatabaseLocation } from "./arn";
 import { Deployment, Engine, RDS_ENGINE_NAMES, engineFromRdsEngine, formatChoices } from "./engines";
 import { ValidationError } from "./validation";
+import { auroraMemberMessage, iamAuthOffMessage } from "./iamAuthRds";
 import { compareVersions } from "./versions";
 import { TargetFacts } from "./checks/facts";
-import { describeResult, failures, readinessFailureMessage, targetChecks } from "./checks/readiness";
+import { describeResult, readinessRefusal, readinessWarnings, targetChecks } from "./checks/readiness";
 import { CdcCheckMode, MAX_RDS_BINLOG_RETENTION_HOURS, PublicationPlan } from "./cdcArgs";
 
 export { compareVersions };
@@ -194,11 +195,7 @@ export interface TargetCheckOptions {
  * Throws `ValidationError`; returns the warnings to log (unmet requirements under `cdcChecks: "warn"`).
  */
 export function checkTarget(t: TargetInfo, o: TargetCheckOptions): string[] {
-  if (t.memberOfCluster !== undefined) {
-    throw new ValidationError(
-      `\`dbInstanceIdentifier\` "${t.identifier}" is an instance of Aurora cluster "${t.memberOfCluster}"; IAM auth and the resource ID belong to the cluster, so set \`dbClusterIdentifier\` to "${t.memberOfCluster}" instead.`,
-    );
-  }
+  if (t.memberOfCluster !== undefined) throw new ValidationError(auroraMemberMessage(t.identifier, t.memberOfCluster));
   const actual = engineFromRdsEngine(t.rdsEngine);
   // A lookup always reports the engine; one that reports none (a test double) is not contradicted.
   if (t.rdsEngine && actual !== o.engine) {
@@ -209,8 +206,8 @@ export function checkTarget(t: TargetInfo, o: TargetCheckOptions): string[] {
   if (t.iamAuthEnabled === false && !o.enablesIamAuth) {
     const how = t.managed
       ? `set \`iamDatabaseAuthenticationEnabled: true\` on the ${t.kind === "cluster" ? "aws.rds.Cluster" : "aws.rds.Instance"} (this component never modifies a database it does not own)`
-      : "set `enableIamAuth: true` to let this component turn it on, or turn on \"Password and IAM database authentication\" yourself (Modify, apply immediately)";
-    throw new ValidationError(`IAM database authentication is off on ${t.kind} "${t.identifier}"; ${how}.`);
+      : undefined;
+    throw new ValidationError(iamAuthOffMessage(t.kind, t.identifier, how));
   }
   if (o.engine === "mariadb" && t.engineVersion && compareVersions(t.engineVersion, MIN_MARIADB_IAM_VERSION) < 0) {
     throw new ValidationError(
@@ -232,11 +229,10 @@ export function checkTarget(t: TargetInfo, o: TargetCheckOptions): string[] {
       `\`binlogRetentionHours\` ${o.binlogRetentionHours} is more than RDS for ${o.engine === "mariadb" ? "MariaDB" : "MySQL"} allows (${MAX_RDS_BINLOG_RETENTION_HOURS}, 7 days) on ${t.kind} "${t.identifier}"; use ${MAX_RDS_BINLOG_RETENTION_HOURS} or less.`,
     );
   }
-  const failed = failures(results);
-  if (failed.length > 0 && o.cdcChecks === "enforce") {
-    throw new ValidationError(readinessFailureMessage(`${t.kind[0].toUpperCase()}${t.kind.slice(1)} "${t.identifier}"`, failed, 'set `cdcChecks: "warn"` to deploy anyway'));
-  }
-  return [...failed, ...results.filter((r) => r.status === "warn")].map(describeResult);
+  // targetChecks makes no hard failures: under "warn" nothing here blocks.
+  const refusal = readinessRefusal(t, results, o.cdcChecks);
+  if (refusal !== undefined) throw new ValidationError(refusal);
+  return readinessWarnings(results);
 }
 
 /** The lookup's facts, as the readiness checks take them. */
@@ -281,12 +277,12 @@ export function preflightManagedTarget(spec: TargetSpec, o: TargetCheckOptions, 
     engineVersion: "",
     managed: true,
   });
-  const check = (over: (t: TargetInfo) => TargetInfo) => (n: string) => wrap(() => void checkTarget(over(neutral(n)), o));
+  const check = (n: string, known: Partial<TargetInfo>) => wrap(() => void checkTarget({ ...neutral(n), ...known }, o));
   const checks: pulumi.Output<void>[] = [
-    pulumi.all([name, r.engine]).apply(([n, engine]) => check((t) => ({ ...t, rdsEngine: engine ?? "" }))(n)),
-    pulumi.all([name, r.iamDatabaseAuthenticationEnabled]).apply(([n, iam]) => check((t) => ({ ...t, iamAuthEnabled: iam ?? false }))(n)),
-    pulumi.all([name, r.engineVersion]).apply(([n, version]) => check((t) => ({ ...t, engineVersion: version ?? "" }))(n)),
-    pulumi.all([name, r.backupRetentionPeriod]).apply(([n, backups]) => check((t) => ({ ...t, backupRetentionPeriod: typeof backups === "number" ? backups : undefined }))(n)),
+    pulumi.all([name, r.engine]).apply(([n, engine]) => check(n, { rdsEngine: engine ?? "" })),
+    pulumi.all([name, r.iamDatabaseAuthenticationEnabled]).apply(([n, iam]) => check(n, { iamAuthEnabled: iam ?? false })),
+    pulumi.all([name, r.engineVersion]).apply(([n, version]) => check(n, { engineVersion: version ?? "" })),
+    pulumi.all([name, r.backupRetentionPeriod]).apply(([n, backups]) => check(n, { backupRetentionPeriod: typeof backups === "number" ? backups : undefined })),
   ];
   return pulumi.all(checks).apply(() => undefined);
 }

@@ -22,7 +22,8 @@ export class ValidationError extends pulumi.RunError {
   }
 }
 
-function fail(message: string): never {
+/** @internal Throws a `ValidationError` with `message`: the one way every validator refuses. */
+export function fail(message: string): never {
   throw new ValidationError(message);
 }
 
@@ -210,7 +211,6 @@ export function validateArgType(arg: string, value: unknown, t: ArgType): void {
     }
   }
 }
-
 
 /**
  * Longest database user name each engine accepts: PostgreSQL NAMEDATALEN-1 = 63 bytes, MySQL 8
@@ -486,4 +486,21 @@ export function validateRoleOptions(o: RoleOptionValues): void {
       fail(`\`permissionsBoundary\` ${quoted(o.permissionsBoundary)} is not an IAM policy ARN; use an ARN such as "arn:aws:iam::123456789012:policy/boundary".`);
     }
   }
+}
+
+/** An Input checked now when plain, or once it resolves. */
+export function checkedInput<T>(value: pulumi.Input<T> | undefined, fallback: T | undefined, check: (v: unknown) => void): pulumi.Input<T> {
+  if (value === undefined) {
+    check(fallback);
+    return fallback as T;
+  }
+  if (!isEventual(value)) {
+    check(value);
+    return value;
+  }
+  return pulumi.output(value).apply((v) => {
+    const resolved = (v ?? fallback) as T;
+    check(resolved);
+    return resolved;
+  });
 }

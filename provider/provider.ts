@@ -19,8 +19,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import { CompleteProvider, ProviderKind, dynamicProvider } from "../components/providers";
 import { createHash } from "node:crypto";
+import { IAM_AUTH_MODES } from "../components/iamAuthProvider";
+import { DEFAULT_TIMEOUT_MINUTES, TARGET_KINDS } from "../components/iamAuthRds";
+import { CompleteProvider, ProviderKind, dynamicProvider } from "../components/providers";
 import { unwrapProperties, wrapSecrets } from "./rpcValues";
 
 /** The package name: the first segment of every type token. */
@@ -67,11 +69,11 @@ export function consumerIdOfUrn(urn: string): string {
 
 function prepareIamAuthEnablement(urn: string, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: Failures } {
   const failures: Failures = [];
-  requireChoice(news, "targetKind", ["instance", "cluster"], failures);
+  requireChoice(news, "targetKind", TARGET_KINDS, failures);
   requireString(news, "identifier", failures);
   requireString(news, "region", failures);
   const mode = news.mode ?? "enable";
-  requireChoice({ mode }, "mode", ["enable", "verify"], failures);
+  requireChoice({ mode }, "mode", IAM_AUTH_MODES, failures);
   optionalType(news, "restoreOnDelete", "boolean", failures);
   optionalType(news, "applyPendingModifications", "boolean", failures);
   optionalType(news, "timeoutMinutes", "number", failures);
@@ -80,7 +82,7 @@ function prepareIamAuthEnablement(urn: string, news: Record<string, unknown>): {
     ...news,
     mode,
     restoreOnDelete: news.restoreOnDelete ?? false,
-    timeoutMinutes: news.timeoutMinutes ?? 30,
+    timeoutMinutes: news.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES,
     applyPendingModifications: news.applyPendingModifications ?? false,
     consumerId: typeof news.consumerId === "string" ? news.consumerId : consumerIdOfUrn(urn),
     enabledSetting: true,

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { MySqlFacts, PostgresFacts, TargetFacts } from "../components/checks/facts";
 import { clickPipesParameters } from "../components/checks/parameters";
-import { CheckResult, MySqlRequest, PostgresRequest, blockingFailures, mySqlChecks, mySqlVersionNumber, postgresChecks, readinessFailureMessage, targetChecks } from "../components/checks/readiness";
+import { CheckResult, MySqlRequest, PostgresRequest, blockingFailures, mySqlChecks, mySqlVersionNumber, postgresChecks, readinessFailureMessage, readinessRefusal, readinessWarnings, targetChecks } from "../components/checks/readiness";
 
 const rds = { deployment: "rds" as const, parameterGroup: "orders-pg16" };
 const aurora = { deployment: "aurora" as const, parameterGroup: "orders-cluster" };
@@ -251,6 +251,36 @@ describe("checks/readiness", () => {
         readinessFailureMessage('Instance "orders"', failed, 'set `cdcChecks: "warn"` to deploy anyway'),
         'Instance "orders" is not ready for ClickPipes CDC (2 unmet requirements); fix them and run `pulumi up` again, or set `cdcChecks: "warn"` to deploy anyway:\n  - A is off; turn A on.\n  - B is low; raise B.',
       );
+    });
+  });
+
+  describe("readinessRefusal and readinessWarnings", () => {
+    const results: CheckResult[] = [
+      { id: "a", status: "fail", summary: "A is off", fix: "turn A on" },
+      { id: "h", status: "fail", summary: "H would break", fix: "fix H", hard: true },
+      { id: "w", status: "warn", summary: "W is odd", fix: "look at W" },
+      { id: "p", status: "pass", summary: "P is fine" },
+    ];
+
+    it("under enforce refuses with every failure and the warn escape", () => {
+      assert.equal(
+        readinessRefusal({ kind: "instance", identifier: "orders" }, results, "enforce"),
+        'Instance "orders" is not ready for ClickPipes CDC (2 unmet requirements); fix them and run `pulumi up` again, or set `cdcChecks: "warn"` to deploy anyway:\n  - A is off; turn A on.\n  - H would break; fix H.',
+      );
+    });
+
+    it("under warn refuses with the hard failures only, saying warn does not waive them", () => {
+      assert.equal(
+        readinessRefusal({ kind: "cluster", identifier: "ledger" }, results, "warn"),
+        'Cluster "ledger" is not ready for ClickPipes CDC (1 unmet requirement); fix it and run `pulumi up` again, or note that `cdcChecks: "warn"` does not waive these, since going on would break the application:\n  - H would break; fix H.',
+      );
+    });
+
+    it("refuses nothing when nothing blocks, and warns of the failures let through, then the warnings", () => {
+      const soft = results.filter((r) => r.hard !== true);
+      assert.equal(readinessRefusal({ kind: "instance", identifier: "orders" }, soft, "warn"), undefined);
+      assert.equal(readinessRefusal({ kind: "instance", identifier: "orders" }, [results[3]], "enforce"), undefined);
+      assert.deepEqual(readinessWarnings(results), ["A is off; turn A on.", "H would break; fix H.", "W is odd; look at W."]);
     });
   });
 

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ClickHouseApiError, checkedApiUrl, clickHouseApi, redact, retryAfterMs } from "../components/clickhouse/api";
-import { FakeClickHouseApi, FakeClock, ORG_ID, SERVICE_ID, SERVICE_ROLE, TEST_KEY_ID, TEST_KEY_SECRET } from "./support/clickhouseApi";
+import { FakeClickHouseApi, FakeClock, fakeClock, ORG_ID, SERVICE_ID, SERVICE_ROLE, TEST_KEY_ID, TEST_KEY_SECRET } from "./support/clickhouseApi";
 
 const SERVICE = `/organizations/${ORG_ID}/services/${SERVICE_ID}`;
 const BASIC = Buffer.from(`${TEST_KEY_ID}:${TEST_KEY_SECRET}`).toString("base64");
@@ -27,7 +27,7 @@ describe("ClickHouse Cloud API client", () => {
   after(() => fake.stop());
   beforeEach(() => {
     fake.reset();
-    clock = new FakeClock();
+    clock = fakeClock();
   });
 
   it("sends HTTP Basic auth from the key and returns the envelope's result", async () => {

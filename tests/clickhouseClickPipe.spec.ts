@@ -9,6 +9,7 @@ import {
   CUSTOMERS_MAPPING,
   FakeClickHouseApi,
   FakeClock,
+  fakeClock,
   ORDERS_MAPPING,
   ORG_ID,
   RDS_ROLE,
@@ -47,7 +48,7 @@ describe("ClickPipe provider", () => {
   after(() => fake.stop());
   beforeEach(() => {
     fake.reset();
-    clock = new FakeClock();
+    clock = fakeClock();
     deps = { clock, api: { maxAttempts: 3 } };
   });
 
@@ -58,6 +59,15 @@ describe("ClickPipe provider", () => {
     fake.requests.length = 0;
     clock.sleeps.length = 0;
     return r;
+  }
+
+  /** A pipe created and settled, that the API then reports in `state` (and next in `upcoming`, one per GET); its outputs say `state`. */
+  async function createdThenIn(state: string, upcoming: string[] = []): Promise<{ id: string; outs: ClickPipeOutputs }> {
+    const { id, outs } = await created();
+    const pipe = fake.pipes.get(id);
+    assert.ok(pipe);
+    Object.assign(pipe, { state, upcoming });
+    return { id, outs: { ...outs, state } };
   }
 
   describe("create", () => {
@@ -253,6 +263,7 @@ describe("ClickPipe provider", () => {
     it("stops the pipe, and starts it again", async () => {
       const { id, outs } = await created();
       const { outs: stopped } = await updateClickPipe(id, outs, inputs({ stopped: true }), deps);
+      assert.deepEqual(fake.requests.filter((r) => r.method === "PATCH").map((r) => r.body), [{ command: "stop" }]);
       assert.equal(stopped.state, "Paused");
       fake.requests.length = 0;
       const { outs: running } = await updateClickPipe(id, stopped, inputs({ stopped: false }), deps);
@@ -260,26 +271,23 @@ describe("ClickPipe provider", () => {
       assert.equal(running.state, "Running");
     });
 
-    it("starts a failed pipe on the next up", async () => {
-      const { id, outs } = await created();
-      const pipe = fake.pipes.get(id);
-      assert.ok(pipe);
-      pipe.state = "Failed";
-      const failed = { ...outs, state: "Failed" };
+    it("starts a failed pipe on the next up, reading it once before the start", async () => {
+      const { id, outs: failed } = await createdThenIn("Failed");
       assert.equal(diffClickPipe(failed, inputs()).changes, true);
       const { outs: next } = await updateClickPipe(id, failed, inputs(), deps);
-      assert.deepEqual(fake.requests.filter((r) => r.method === "PATCH").map((r) => r.body), [{ command: "start" }]);
+      assert.deepEqual(fake.calls(), [`GET ${PIPES}/${id}`, `PATCH ${PIPES}/${id}/state`, `GET ${PIPES}/${id}`]);
+      assert.deepEqual(fake.requests[1].body, { command: "start" });
       assert.equal(next.state, "Running");
     });
 
     it("takes 'already running' for a start the API's own resume overtook", async () => {
-      const { id, outs } = await created();
-      const pipe = fake.pipes.get(id);
-      assert.ok(pipe);
-      pipe.state = "Paused";
-      pipe.upcoming = ["Paused", "Running"];
+      // Paused when read, running by the time the start arrives.
+      const { id, outs } = await createdThenIn("Paused", ["Paused", "Running"]);
       fake.script({ method: "PATCH", path: /\/state$/, status: 400, body: "BAD_REQUEST: ClickPipe is already running" });
-      const { outs: next } = await updateClickPipe(id, { ...outs, state: "Paused" }, inputs(), deps);
+      const { outs: next } = await updateClickPipe(id, outs, inputs(), deps);
+      assert.deepEqual(fake.calls(), [`GET ${PIPES}/${id}`, `PATCH ${PIPES}/${id}/state`, `GET ${PIPES}/${id}`]);
+      assert.deepEqual(fake.requests[1].body, { command: "start" });
+      assert.deepEqual(fake.unusedScript, [], "the start was answered 'already running'");
       assert.equal(next.state, "Running");
     });
 

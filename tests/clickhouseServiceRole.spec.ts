@@ -4,12 +4,12 @@ import { clickHouseApi } from "../components/clickhouse/api";
 import { answerServiceLookups, clickhouseServiceRoleArn, getServiceIamRole, lookupServiceIamRole } from "../components/clickhouse/serviceRole";
 import { validateClickHouseServiceArgs } from "../components/clickhouse/service";
 import { ValidationError } from "../components/validation";
-import { FakeClickHouseApi, FakeClock, ORG_ID, SERVICE_ID, SERVICE_ROLE, TEST_KEY_ID, TEST_KEY_SECRET } from "./support/clickhouseApi";
+import { FakeClickHouseApi, fakeClock, ORG_ID, SERVICE_ID, SERVICE_ROLE, TEST_KEY_ID, TEST_KEY_SECRET } from "./support/clickhouseApi";
 import { installMocks, valueOf } from "./support/mocks";
 
 describe("ClickHouse service IAM role lookup", () => {
   const fake = new FakeClickHouseApi();
-  const api = () => clickHouseApi({ apiUrl: fake.url, keyId: TEST_KEY_ID, keySecret: TEST_KEY_SECRET }, { clock: new FakeClock() });
+  const api = () => clickHouseApi({ apiUrl: fake.url, keyId: TEST_KEY_ID, keySecret: TEST_KEY_SECRET }, { clock: fakeClock() });
   const service = () => ({ organizationId: ORG_ID, serviceId: SERVICE_ID, apiKeyId: TEST_KEY_ID, apiKeySecret: TEST_KEY_SECRET, apiUrl: fake.url });
 
   // Lookups go to the fake API, whatever another spec left installed.

@@ -16,31 +16,27 @@ describe("clickPipeSource", () => {
   for (const [type, t] of TARGETS) {
     const postgres = t.engine === "postgres";
     const base = { ...t, database: "orders", username: "cp_user", roleArn: ROLE, publicationName: "cp_pub", replicationMechanism: "GTID" as const };
+    /** The source object the API takes for `base`, with these settings. */
+    const expected = (settings: Record<string, string>) => ({
+      type,
+      host: t.host,
+      port: t.port,
+      ...(postgres ? { database: "orders" } : {}),
+      authentication: "IAM_ROLE",
+      iamRole: ROLE,
+      credentials: { username: "cp_user" },
+      settings,
+    });
 
     it(`is the API's source object for ${type}, Initial Load Only`, () => {
-      assert.deepEqual(clickPipeSource({ ...base, cdc: false }), {
-        type,
-        host: t.host,
-        port: t.port,
-        ...(postgres ? { database: "orders" } : {}),
-        authentication: "IAM_ROLE",
-        iamRole: ROLE,
-        credentials: { username: "cp_user" },
-        settings: { replicationMode: "snapshot" },
-      });
+      assert.deepEqual(clickPipeSource({ ...base, cdc: false }), expected({ replicationMode: "snapshot" }));
     });
 
     it(`is the API's source object for ${type}, CDC`, () => {
-      assert.deepEqual(clickPipeSource({ ...base, cdc: true }), {
-        type,
-        host: t.host,
-        port: t.port,
-        ...(postgres ? { database: "orders" } : {}),
-        authentication: "IAM_ROLE",
-        iamRole: ROLE,
-        credentials: { username: "cp_user" },
-        settings: postgres ? { replicationMode: "cdc", publicationName: "cp_pub" } : { replicationMode: "cdc", replicationMechanism: "GTID" },
-      });
+      assert.deepEqual(
+        clickPipeSource({ ...base, cdc: true }),
+        expected(postgres ? { replicationMode: "cdc", publicationName: "cp_pub" } : { replicationMode: "cdc", replicationMechanism: "GTID" }),
+      );
     });
   }
 

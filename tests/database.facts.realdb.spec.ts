@@ -11,7 +11,7 @@ import * as assert from "node:assert/strict";
 import type { Connection } from "mysql2/promise";
 import { MySqlFacts } from "../components/checks/facts";
 import { MySqlRequest, failures, mySqlChecks, mySqlVersionNumber } from "../components/checks/readiness";
-import { raiseBinlogRetention, readMySqlFacts } from "../components/database/facts";
+import { raiseBinlogRetention, readBinlogRetentionHours, readMySqlFacts } from "../components/database/facts";
 import { AdminSession, connectAdmin } from "../components/database/mysqlSession";
 import { SqlSession } from "../components/mariadbUserPlan";
 import {
@@ -48,6 +48,14 @@ function recording(session: SqlSession): SqlSession & { statements: string[] } {
       return session.query(sql);
     },
   };
+}
+
+/**
+ * `raiseBinlogRetention` on `session` as the deploy-time check calls it: with the retention read
+ * beforehand (over `reader`, so that `session` records only what raising runs).
+ */
+async function raise(reader: SqlSession, session: SqlSession, hours: number) {
+  return raiseBinlogRetention(session, hours, await readBinlogRetentionHours(reader));
 }
 
 describe("readMySqlFacts and raiseBinlogRetention against a real MariaDB server", function () {
@@ -154,17 +162,17 @@ describe("readMySqlFacts and raiseBinlogRetention against a real MariaDB server"
     it("raises NULL to 72 with exactly RDS's procedure call, then reads it back", async () => {
       await setRdsBinlogRetention(inspector, null);
       const session = recording(admin);
-      assert.deepEqual(await raiseBinlogRetention(session, 72), { before: null, after: 72, changed: true });
-      assert.deepEqual(
-        session.statements.filter((s) => !s.startsWith("SELECT ")),
-        ["CALL mysql.rds_set_configuration('binlog retention hours', 72);"],
-      );
+      assert.deepEqual(await raise(admin, session, 72), { before: null, after: 72, changed: true });
+      assert.deepEqual(session.statements, [
+        "CALL mysql.rds_set_configuration('binlog retention hours', 72);",
+        "SELECT value FROM mysql.rds_configuration WHERE name = 'binlog retention hours'",
+      ]);
       assert.equal(await rdsBinlogRetention(inspector), "72");
     });
 
     it("raises a lower value (24) to 72", async () => {
       await setRdsBinlogRetention(inspector, 24);
-      assert.deepEqual(await raiseBinlogRetention(admin, 72), { before: 24, after: 72, changed: true });
+      assert.deepEqual(await raise(admin, admin, 72), { before: 24, after: 72, changed: true });
       assert.equal(await rdsBinlogRetention(inspector), "72");
     });
 
@@ -172,8 +180,8 @@ describe("readMySqlFacts and raiseBinlogRetention against a real MariaDB server"
       for (const hours of [100, 72]) {
         await setRdsBinlogRetention(inspector, hours);
         const session = recording(admin);
-        assert.deepEqual(await raiseBinlogRetention(session, 72), { before: hours, after: hours, changed: false });
-        assert.deepEqual(session.statements, ["SELECT value FROM mysql.rds_configuration WHERE name = 'binlog retention hours'"]);
+        assert.deepEqual(await raise(admin, session, 72), { before: hours, after: hours, changed: false });
+        assert.deepEqual(session.statements, []);
         assert.equal(await rdsBinlogRetention(inspector), String(hours));
       }
     });
@@ -181,7 +189,7 @@ describe("readMySqlFacts and raiseBinlogRetention against a real MariaDB server"
     it("refuses hours that are not a positive whole number before running anything", async () => {
       for (const hours of [0, -1, 1.5, Number.NaN]) {
         const session = recording(admin);
-        await assert.rejects(raiseBinlogRetention(session, hours), { message: `Binlog retention hours ${hours} is not a positive whole number.` });
+        await assert.rejects(raise(admin, session, hours), { message: `Binlog retention hours ${hours} is not a positive whole number.` });
         assert.deepEqual(session.statements, []);
       }
     });
@@ -196,8 +204,8 @@ describe("readMySqlFacts and raiseBinlogRetention against a real MariaDB server"
       );
       assert.deepEqual(failedIds(f), []);
       const session = recording(admin);
-      assert.deepEqual(await raiseBinlogRetention(session, 72), { before: undefined, after: undefined, changed: false });
-      assert.deepEqual(session.statements, ["SELECT value FROM mysql.rds_configuration WHERE name = 'binlog retention hours'"]);
+      assert.deepEqual(await raiseBinlogRetention(session, 72, f.binlogRetentionHours), { before: undefined, after: undefined, changed: false });
+      assert.deepEqual(session.statements, []);
     });
 
     it("as an admin who may not read mysql.rds_configuration (ERROR 1142): reads undefined instead of failing", async () => {

@@ -4,11 +4,10 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { cloud, installMocks } from "./support/mocks";
-import { withServiceLookups } from "./support/clickhouseApi";
-import { clusterLookupResult, instanceLookupResult } from "../scripts/planMocks";
-import { exampleNames, projectName } from "../scripts/plan";
+import { runWithLookups, sampleStack } from "./support/programs";
+import { exampleNames } from "../scripts/plan";
 import { ProgramError, ProgramRun, resolved, runProgram } from "../scripts/runProgram";
-import { SECRET_PLACEHOLDER, StackFile, readStackFile, renameProject } from "../scripts/stackFile";
+import { SECRET_PLACEHOLDER, StackFile } from "../scripts/stackFile";
 
 const EXAMPLES = path.resolve(__dirname, "..", "examples");
 const CH_ROLE = "arn:aws:iam::111122223333:role/CH-S3-sample-service-Role";
@@ -16,15 +15,12 @@ const PROGRAMS = ["analytics-source", "aurora-mysql-cdc", "clickpipe-end-to-end"
 
 /** The example's Pulumi.sample.yaml, moved into the test project's config namespace. */
 function sampleConfig(example: string): StackFile {
-  const dir = path.join(EXAMPLES, example);
-  return renameProject(readStackFile(path.join(dir, "Pulumi.sample.yaml")), projectName(dir), pulumi.getProject());
+  return sampleStack(path.join(EXAMPLES, example));
 }
 
 /** Runs an example under the strict test mocks, its lookups answered from its sample config. */
-async function runExample(example: string, stack: StackFile = sampleConfig(example)): Promise<ProgramRun> {
-  const map = <T>(o: Record<string, T>, f: (id: string, v: T) => Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([id, v]) => [id, f(id, v)]));
-  cloud.reset({ instances: map(stack.lookups.instances, instanceLookupResult), clusters: map(stack.lookups.clusters, clusterLookupResult) });
-  return withServiceLookups(stack.lookups.clickhouseServices, () => runProgram(path.join(EXAMPLES, example, "index.ts"), stack));
+function runExample(example: string, stack: StackFile = sampleConfig(example)): Promise<ProgramRun> {
+  return runWithLookups(path.join(EXAMPLES, example), stack);
 }
 
 /** `type name` of every registration, sorted (registration order depends on promise timing). */

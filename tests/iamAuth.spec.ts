@@ -14,21 +14,31 @@ import {
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { ensureIamAuthEnabled, restoreIamAuth, verifyIamAuth, type IamAuthTarget } from "../components/iamAuthRds";
 import { consumerTagKey } from "../components/aws/consumerTags";
-import { CLUSTER_ARN, FakeInstance, INSTANCE_ARN, busy, db, dbCluster, fakeClock, sentBy, serviceError, tagList } from "./support/iamAuthFakes";
+import {
+  CLUSTER_ARN,
+  FakeInstance,
+  KEY,
+  busy,
+  db,
+  dbCluster,
+  describeMydb,
+  disableMydb,
+  enableMydb,
+  fakeClock,
+  listMydb,
+  sentBy,
+  serviceError,
+  tagList,
+  tagMydb,
+  untagMydb,
+} from "./support/iamAuthFakes";
 
 const client = new RDSClient({ region: "eu-west-1" });
 const instance: IamAuthTarget = { kind: "instance", identifier: "mydb", region: "eu-west-1" };
 const cluster: IamAuthTarget = { kind: "cluster", identifier: "myaurora", region: "eu-west-1" };
-const KEY = consumerTagKey("0123456789abcdef0123456789abcdef");
 const OTHER = consumerTagKey("fedcba9876543210fedcba9876543210");
 
-const describeMydb: [string, unknown] = ["DescribeDBInstancesCommand", { DBInstanceIdentifier: "mydb" }];
 const describeAurora: [string, unknown] = ["DescribeDBClustersCommand", { DBClusterIdentifier: "myaurora" }];
-const enableMydb: [string, unknown] = ["ModifyDBInstanceCommand", { DBInstanceIdentifier: "mydb", EnableIAMDatabaseAuthentication: true, ApplyImmediately: true }];
-const disableMydb: [string, unknown] = ["ModifyDBInstanceCommand", { DBInstanceIdentifier: "mydb", EnableIAMDatabaseAuthentication: false, ApplyImmediately: true }];
-const listMydb: [string, unknown] = ["ListTagsForResourceCommand", { ResourceName: INSTANCE_ARN }];
-const tagMydb = (value: string, key = KEY): [string, unknown] => ["AddTagsToResourceCommand", { ResourceName: INSTANCE_ARN, Tags: [{ Key: key, Value: value }] }];
-const untagMydb: [string, unknown] = ["RemoveTagsFromResourceCommand", { ResourceName: INSTANCE_ARN, TagKeys: [KEY] }];
 
 describe("iamAuth", () => {
   let rds: AwsClientStub<RDSClient>;
@@ -334,14 +344,16 @@ describe("iamAuth", () => {
 
   describe("restoreIamAuth", () => {
     const asked = { consumerKey: KEY, restoreOnDelete: true };
-
-    it("by default only removes its record and leaves IAM auth on", async () => {
-      rds.on(DescribeDBInstancesCommand).resolves(db("available", true));
-      rds.on(ListTagsForResourceCommand).resolves(tagList({ [KEY]: "enabled" }));
+    /** Restores "mydb" (flag `flag`, tags `tags`) and checks that it only removed its record: no Modify. */
+    const onlyUntags = async (flag: boolean, tags: Record<string, string>, restoreOnDelete = true) => {
+      rds.on(DescribeDBInstancesCommand).resolves(db("available", flag));
+      rds.on(ListTagsForResourceCommand).resolves(tagList(tags));
       rds.on(RemoveTagsFromResourceCommand).resolves({});
-      assert.equal(await restoreIamAuth(client, instance, { consumerKey: KEY, restoreOnDelete: false, clock: fakeClock() }), false);
+      assert.equal(await restoreIamAuth(client, instance, { consumerKey: KEY, restoreOnDelete, clock: fakeClock() }), false);
       assert.deepEqual(sent(), [describeMydb, listMydb, untagMydb]);
-    });
+    };
+
+    it("by default only removes its record and leaves IAM auth on", () => onlyUntags(true, { [KEY]: "enabled" }, false));
 
     it("when asked, turns IAM auth off and waits, then removes its record, if it turned it on and no one else is recorded", async () => {
       rds.on(DescribeDBInstancesCommand).resolvesOnce(db("available", true)).resolvesOnce(db("modifying", true)).resolves(db("available", false));
@@ -354,21 +366,9 @@ describe("iamAuth", () => {
       assert.deepEqual(clock.sleeps, [5_000]);
     });
 
-    it("leaves IAM auth on while another consumer is recorded", async () => {
-      rds.on(DescribeDBInstancesCommand).resolves(db("available", true));
-      rds.on(ListTagsForResourceCommand).resolves(tagList({ [KEY]: "enabled", [OTHER]: "already-on" }));
-      rds.on(RemoveTagsFromResourceCommand).resolves({});
-      assert.equal(await restoreIamAuth(client, instance, { ...asked, clock: fakeClock() }), false);
-      assert.deepEqual(sent(), [describeMydb, listMydb, untagMydb]);
-    });
+    it("leaves IAM auth on while another consumer is recorded", () => onlyUntags(true, { [KEY]: "enabled", [OTHER]: "already-on" }));
 
-    it("leaves IAM auth on when its record says it found it on", async () => {
-      rds.on(DescribeDBInstancesCommand).resolves(db("available", true));
-      rds.on(ListTagsForResourceCommand).resolves(tagList({ [KEY]: "already-on" }));
-      rds.on(RemoveTagsFromResourceCommand).resolves({});
-      assert.equal(await restoreIamAuth(client, instance, { ...asked, clock: fakeClock() }), false);
-      assert.deepEqual(sent(), [describeMydb, listMydb, untagMydb]);
-    });
+    it("leaves IAM auth on when its record says it found it on", () => onlyUntags(true, { [KEY]: "already-on" }));
 
     it("leaves IAM auth on when its record is gone from the database", async () => {
       rds.on(DescribeDBInstancesCommand).resolves(db("available", true));
@@ -406,13 +406,7 @@ describe("iamAuth", () => {
       assert.deepEqual(sent(), [describeMydb, listMydb, disableMydb, describeMydb]);
     });
 
-    it("does not modify a database whose flag is already off, and removes its record", async () => {
-      rds.on(DescribeDBInstancesCommand).resolves(db("available", false));
-      rds.on(ListTagsForResourceCommand).resolves(tagList({ [KEY]: "enabled" }));
-      rds.on(RemoveTagsFromResourceCommand).resolves({});
-      assert.equal(await restoreIamAuth(client, instance, { ...asked, clock: fakeClock() }), false);
-      assert.deepEqual(sent(), [describeMydb, listMydb, untagMydb]);
-    });
+    it("does not modify a database whose flag is already off, and removes its record", () => onlyUntags(false, { [KEY]: "enabled" }));
 
     it("uses the cluster ARN for the record of a cluster", async () => {
       rds.on(DescribeDBClustersCommand).resolves(dbCluster("available", true));

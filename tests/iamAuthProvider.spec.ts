@@ -12,12 +12,9 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { diffIamAuth, iamAuthProvider, type IamAuthInputs, type IamAuthOutputs } from "../components/iamAuth";
 import { rdsClient } from "../components/iamAuthRds";
-import { consumerTagKey } from "../components/aws/consumerTags";
 import { realClock } from "../components/aws/retry";
-import { ACCOUNT, INSTANCE_ARN, db, fakeClock, sentBy, tagList } from "./support/iamAuthFakes";
+import { ACCOUNT, CONSUMER, INSTANCE_ARN, KEY, db, describeMydb, disableMydb, enableMydb, fakeClock, listMydb, sentBy, tagList, tagMydb, untagMydb } from "./support/iamAuthFakes";
 
-const CONSUMER = "0123456789abcdef0123456789abcdef";
-const KEY = consumerTagKey(CONSUMER);
 const ID = "eu-west-1/instance/mydb";
 const MISMATCH =
   'The AWS credentials of the IAM-auth enabler are for account "210987654321", but DB instance "mydb" is in account "123456789012" (arn:aws:rds:eu-west-1:123456789012:db:mydb); set `awsCredentials` to the profile or role your `aws` provider uses for that account, or run Pulumi with credentials for account "123456789012".';
@@ -47,12 +44,6 @@ function must<T>(value: T | undefined): T {
   return value;
 }
 
-const describeMydb: [string, unknown] = ["DescribeDBInstancesCommand", { DBInstanceIdentifier: "mydb" }];
-const listMydb: [string, unknown] = ["ListTagsForResourceCommand", { ResourceName: INSTANCE_ARN }];
-const tagMydb = (value: string): [string, unknown] => ["AddTagsToResourceCommand", { ResourceName: INSTANCE_ARN, Tags: [{ Key: KEY, Value: value }] }];
-const untagMydb: [string, unknown] = ["RemoveTagsFromResourceCommand", { ResourceName: INSTANCE_ARN, TagKeys: [KEY] }];
-const enableMydb: [string, unknown] = ["ModifyDBInstanceCommand", { DBInstanceIdentifier: "mydb", EnableIAMDatabaseAuthentication: true, ApplyImmediately: true }];
-const disableMydb: [string, unknown] = ["ModifyDBInstanceCommand", { DBInstanceIdentifier: "mydb", EnableIAMDatabaseAuthentication: false, ApplyImmediately: true }];
 
 describe("iamAuth provider", () => {
   let rds: AwsClientStub<RDSClient>;

@@ -10,7 +10,8 @@
 import * as assert from "node:assert/strict";
 import * as mysql from "mysql2/promise";
 import type { Connection, RowDataPacket } from "mysql2/promise";
-import { AdminSession, MariaDbIamUserInputs, MariaDbIamUserOutputs, connectAdmin, diffIamUser, mariaDbIamUserProvider, stateOf } from "../components/mariadbUser";
+import { AdminSession, connectAdmin } from "../components/database/mysqlSession";
+import { MariaDbIamUserInputs, MariaDbIamUserOutputs, diffIamUser, mariaDbIamUserProvider, stateOf } from "../components/mariadbUserProvider";
 import { SqlSession, createIamUser, deleteIamUser, iamAuthNotEnabledMessage, updateIamUser, userExistsMessage } from "../components/mariadbUserPlan";
 import {
   MariaDbTestServer,

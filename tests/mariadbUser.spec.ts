@@ -1,18 +1,17 @@
 import * as assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
+import { MariaDbIamUser, mariaDbIamUserOptions } from "../components/mariadbUser";
 import {
-  MariaDbIamUser,
   MariaDbIamUserInputs,
   MariaDbIamUserOutputs,
-  adminConnectionOptions,
   diffIamUser,
-  mariaDbIamUserOptions,
   mariaDbIamUserProvider,
   observedOutputs,
   staleSettingsMessage,
   stateOf,
-} from "../components/mariadbUser";
+} from "../components/mariadbUserProvider";
+import { adminConnectionOptions } from "../components/database/mysqlSession";
 import { stableProvider } from "../components/dynamicProvider";
 import {
   HeldGrants,

@@ -5,16 +5,14 @@
  * must be checked there; what is known must be shown with its value.
  */
 import { strict as assert } from "assert";
-import { withServiceLookups } from "./support/clickhouseApi";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ClickPipesRdsIamAccess, ClickPipesRdsIamAccessArgs } from "../components";
 import * as fs from "fs";
-import { exampleNames, projectName } from "../scripts/plan";
-import { clusterLookupResult, instanceLookupResult } from "../scripts/planMocks";
-import { ProgramError, runProgram } from "../scripts/runProgram";
-import { StackFile, readStackFile, renameProject } from "../scripts/stackFile";
+import { exampleNames } from "../scripts/plan";
+import { ProgramError } from "../scripts/runProgram";
+import { runWithLookups } from "./support/programs";
 import { cloud, failureOf, installMocks, instanceLookup, settleTree } from "./support/mocks";
 
 const CH_ROLE = "arn:aws:iam::111122223333:role/CH-S3-demo-Role";
@@ -103,25 +101,15 @@ describe("pulumi preview (dry run)", () => {
   });
 
   describe("programs", () => {
-    /** A program's sample config, its lookups answered by the mock cloud. */
-    function sample(dir: string): StackFile {
-      const stack = renameProject(readStackFile(path.join(dir, "Pulumi.sample.yaml")), projectName(dir), pulumi.getProject());
-      const map = <T>(o: Record<string, T>, f: (id: string, v: T) => Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([id, v]) => [id, f(id, v)]));
-      cloud.reset({ instances: map(stack.lookups.instances, instanceLookupResult), clusters: map(stack.lookups.clusters, clusterLookupResult) });
-      return stack;
-    }
-
     for (const name of exampleNames()) {
       it(`previews examples/${name} without a failure`, async () => {
-        const dir = path.join(REPO, "examples", name);
-        const stack = sample(dir);
-        const run = await withServiceLookups(stack.lookups.clickhouseServices, () => runProgram(path.join(dir, "index.ts"), stack));
+        const run = await runWithLookups(path.join(REPO, "examples", name));
         assert.ok(run.resources.some((r) => r.type === "clickpipes-rds-iam:index:ClickPipesRdsIamAccess"));
       });
     }
 
     it("previews the root program (index.ts) with the sample config", async () => {
-      const run = await runProgram(path.join(REPO, "index.ts"), sample(REPO));
+      const run = await runWithLookups(REPO);
       assert.equal(await atPreview(pulumi.output(run.exports.dbUserArn as pulumi.Output<string>)), "arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXY0/clickpipes_iam_user");
     });
 
@@ -133,7 +121,7 @@ describe("pulumi preview (dry run)", () => {
       const program = path.join(dir, `.preview-iam-off-${process.pid}.ts`);
       fs.writeFileSync(program, source.replace("iamDatabaseAuthenticationEnabled: true,", "iamDatabaseAuthenticationEnabled: false,"));
       try {
-        await assert.rejects(runProgram(program, sample(dir)), (e: unknown) => {
+        await assert.rejects(runWithLookups(dir, undefined, program), (e: unknown) => {
           assert.ok(e instanceof ProgramError);
           assert.deepEqual(e.messages, [
             'IAM database authentication is off on instance "orders-db"; set `iamDatabaseAuthenticationEnabled: true` on the aws.rds.Instance (this component never modifies a database it does not own).',

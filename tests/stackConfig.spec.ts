@@ -160,6 +160,15 @@ function sampleWith(edit: (config: Record<string, unknown>) => void): string {
   return yaml.dump({ config: namespaced, lookups: doc.lookups });
 }
 
+/** The sample switched to engine mysql (with `databases`), keeping only the PostgreSQL keys in `kept`, then `extra` set. */
+function mysqlKeeping(kept: string[], extra: Record<string, unknown> = {}): (c: Record<string, unknown>) => void {
+  return (c) => {
+    c.engine = "mysql";
+    for (const key of ["database", "schemas"]) if (!kept.includes(key)) delete c[key];
+    Object.assign(c, { databases: ["orders"], ...extra });
+  };
+}
+
 /** Each mistake of issue 14, with the message both `pulumi up` and `npm run plan` end with. */
 const MISTAKES: Array<{ what: string; edit: (c: Record<string, unknown>) => void; message: string; cliOnly?: boolean }> = [
   {
@@ -169,31 +178,17 @@ const MISTAKES: Array<{ what: string; edit: (c: Record<string, unknown>) => void
   },
   {
     what: "schemas with engine mysql",
-    edit: (c) => {
-      c.engine = "mysql";
-      delete c.database;
-      c.databases = ["orders"];
-    },
+    edit: mysqlKeeping(["schemas"]),
     message: '`schemas` ["public","billing"] does not apply to engine "mysql"; remove it, since MySQL and MariaDB use `databases`.',
   },
   {
     what: "database with engine mysql",
-    edit: (c) => {
-      c.engine = "mysql";
-      delete c.schemas;
-      c.databases = ["orders"];
-    },
+    edit: mysqlKeeping(["database"]),
     message: '`database` "orders" does not apply to engine "mysql"; remove it, since MySQL and MariaDB use `databases`.',
   },
   {
     what: "a publication key with engine mysql",
-    edit: (c) => {
-      c.engine = "mysql";
-      delete c.schemas;
-      delete c.database;
-      c.databases = ["orders"];
-      c.publicationName = "orders_pub";
-    },
+    edit: mysqlKeeping([], { publicationName: "orders_pub" }),
     message: '`publicationName` "orders_pub" does not apply to engine "mysql"; remove it, since MySQL and MariaDB use `databases`.',
   },
   {

@@ -55,6 +55,15 @@ describe("target", () => {
         message: 'IAM database authentication is off on cluster "db1"; set `iamDatabaseAuthenticationEnabled: true` on the aws.rds.Cluster (this component never modifies a database it does not own).',
       });
     });
+    it("refuses an Aurora member instance, and an identifier target with IAM auth off, in the enabler's words", () => {
+      assert.throws(() => checkTarget(target({ memberOfCluster: "shop-aurora" }), ok), {
+        message: '`dbInstanceIdentifier` "db1" is an instance of Aurora cluster "shop-aurora"; IAM auth and the resource ID belong to the cluster, so set `dbClusterIdentifier` to "shop-aurora" instead.',
+      });
+      assert.throws(() => checkTarget(target({ iamAuthEnabled: false }), { ...ok, enablesIamAuth: false }), {
+        message: 'IAM database authentication is off on instance "db1"; set `enableIamAuth: true` to let this component turn it on, or turn on "Password and IAM database authentication" yourself (Modify, apply immediately).',
+      });
+      assert.doesNotThrow(() => checkTarget(target({ iamAuthEnabled: false }), ok));
+    });
     it("leaves an instance lookup's unknown flag to the verifying resource", () => {
       assert.doesNotThrow(() => checkTarget(target({ iamAuthEnabled: undefined }), { ...ok, enablesIamAuth: false }));
     });

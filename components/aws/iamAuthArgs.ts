@@ -5,15 +5,11 @@
  */
 import { tryParseArn } from "../arn";
 import { formatChoices } from "../engines";
-import { ValidationError, kindOf, quoted, show } from "../validation";
+import { fail, kindOf, quoted, show } from "../validation";
 import type { AwsCredentialSettings } from "./credentials";
 
 /** Longest wait for IAM auth to be applied, in minutes (a day). */
 export const MAX_TIMEOUT_MINUTES = 24 * 60;
-
-function fail(message: string): never {
-  throw new ValidationError(message);
-}
 
 /** Validates a wait in minutes: a finite number from 1 to a day. */
 export function validateTimeoutMinutes(arg: string, value: unknown): asserts value is number {

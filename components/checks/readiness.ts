@@ -385,6 +385,23 @@ export function readinessFailureMessage(what: string, failed: readonly CheckResu
   return [head, ...failed.map((r) => `  - ${describeResult(r)}`)].join("\n");
 }
 
+/**
+ * The message that refuses a source, or undefined when nothing blocks it (`blockingFailures`):
+ * the one refusal of the lookup checks and the database checks alike.
+ */
+export function readinessRefusal(target: Pick<TargetFacts, "kind" | "identifier">, results: readonly CheckResult[], mode: "enforce" | "warn"): string | undefined {
+  const failed = blockingFailures(results, mode);
+  if (failed.length === 0) return undefined;
+  const what = `${target.kind === "cluster" ? "Cluster" : "Instance"} "${target.identifier}"`;
+  const escape = mode === "warn" ? 'note that `cdcChecks: "warn"` does not waive these, since going on would break the application' : 'set `cdcChecks: "warn"` to deploy anyway';
+  return readinessFailureMessage(what, failed, escape);
+}
+
+/** The warnings to log, one line each: failures let through (`cdcChecks: "warn"`), then warnings. */
+export function readinessWarnings(results: readonly CheckResult[]): string[] {
+  return [...failures(results), ...results.filter((r) => r.status === "warn")].map(describeResult);
+}
+
 /** A check the deploy-time readiness check makes, as the plan and the docs list it. */
 export interface PlannedCheck {
   id: string;

@@ -3,8 +3,9 @@
  * API key, JSON in and out, the `{ result }` / `{ error }` envelope, retries of throttled and
  * failed requests with capped exponential backoff, and a timeout per attempt and per call.
  *
- * Part of the ClickPipe dynamic provider, whose code is serialized into the state: it imports
- * nothing at run time and reads no environment.
+ * Part of the ClickPipe dynamic provider (loaded through the stable providers entry, and
+ * self-contained when serialized): at run time it imports only ../aws/retry.ts, which imports
+ * nothing, and it reads no environment.
  *
  * Sources (ClickHouse/terraform-provider-clickhouse at c320db99, v3.25.3): internal/api/client.go
  * (`ClientImpl`, Basic auth from TokenKey/TokenSecret), internal/api/common.go
@@ -15,24 +16,20 @@
  * @see https://clickhouse.com/docs/integrations/clickpipes/programmatic-access/openapi
  */
 
+import { Clock, backoffMs, errorMessage, realClock } from "../aws/retry";
+
 /** The Cloud API's base URL, version included. */
 export const DEFAULT_API_URL = "https://api.clickhouse.cloud/v1";
 
-/** Injected time, so specs never sleep. */
-export interface ApiClock {
-  sleep(ms: number): Promise<void>;
-  now(): number;
-}
-
+/** Injected time, so specs never sleep: the IAM-auth enabler's `Clock`. */
+export type ApiClock = Clock;
 /** Real time; the default. */
-export const realApiClock: ApiClock = {
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  now: () => Date.now(),
-};
+export const realApiClock: ApiClock = realClock;
 
-/** Retries: exponential from 1 s, capped at 30 s; a `Retry-After` up to 60 s is honored instead. */
-export const API_RETRY_BASE_MS = 1_000;
-export const API_RETRY_MAX_MS = 30_000;
+/**
+ * Retries wait as the AWS calls' do (`backoffMs` of ../aws/retry.ts: exponential from 1 s, capped
+ * at 30 s); a `Retry-After` up to 60 s is honored instead.
+ */
 export const API_RETRY_AFTER_MAX_MS = 60_000;
 /** Attempts per call, the first included. */
 export const API_MAX_ATTEMPTS = 6;
@@ -119,11 +116,6 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-/** Delay before retry number `attempt` (1-based): 1 s, 2 s, 4 s, … capped at 30 s. */
-export function backoffDelayMs(attempt: number): number {
-  return Math.min(API_RETRY_BASE_MS * 2 ** (attempt - 1), API_RETRY_MAX_MS);
-}
-
 /**
  * Milliseconds a `Retry-After` (delta-seconds or HTTP date, RFC 9110 §10.2.3) or an
  * `X-RateLimit-Reset` (seconds, as the Terraform provider reads it) asks to wait; undefined
@@ -208,7 +200,7 @@ export function clickHouseApi(settings: ApiSettings, options: ApiOptions = {}): 
     } catch (err) {
       if (controller.signal.aborted) return { kind: "network", reason: `no answer within ${seconds(requestTimeoutMs)}` };
       const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
-      const reason = typeof cause?.code === "string" ? cause.code : err instanceof Error ? err.message : String(err);
+      const reason = typeof cause?.code === "string" ? cause.code : errorMessage(err);
       return { kind: "network", reason };
     } finally {
       clearTimeout(timer);
@@ -225,7 +217,7 @@ export function clickHouseApi(settings: ApiSettings, options: ApiOptions = {}): 
       const a = await attempt(method, `${baseUrl}${path}`, body);
       if (a.kind === "ok") return a.result as T;
       const retriable = a.kind === "http" ? a.status === 429 || (a.status >= 500 && idempotent(method)) : idempotent(method);
-      const delay = a.kind === "http" && a.retryAfter !== undefined ? Math.min(a.retryAfter, API_RETRY_AFTER_MAX_MS) : backoffDelayMs(n);
+      const delay = a.kind === "http" && a.retryAfter !== undefined ? Math.min(a.retryAfter, API_RETRY_AFTER_MAX_MS) : backoffMs(n);
       const outOfTime = clock.now() + delay - started > callTimeoutMs;
       if (!retriable || n >= maxAttempts || outOfTime) {
         const tries = n === 1 ? "" : ` (${n} attempts${outOfTime && n < maxAttempts ? ` in ${seconds(clock.now() - started)}` : ""})`;

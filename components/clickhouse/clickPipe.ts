@@ -11,7 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClickPipeSource } from "../clickpipe";
 import { ClickPipeArgs, normalizeClickPipeArgs } from "./clickPipeArgs";
-import { stableProvider } from "../dynamicProvider";
+import { stableProvider, withSecretOutputs } from "../dynamicProvider";
 import type { ClickPipeInputs, ClickPipeOutputs, ClickPipeTableMapping } from "./clickPipeSpec";
 
 const provider = stableProvider<ClickPipeInputs, ClickPipeOutputs>("clickPipe");
@@ -55,7 +55,6 @@ export class ClickPipe extends pulumi.dynamic.Resource {
     // The access's children (the user, its grants, the readiness check) before the pipe. The
     // engine flattens nested lists of resources in `dependsOn`.
     const dependsOn = [...(opts.dependsOn === undefined ? [] : [opts.dependsOn]), ...(args.access === undefined ? [] : [args.access])] as unknown as pulumi.Input<pulumi.Resource>[];
-    const additionalSecretOutputs = [...new Set([...(opts.additionalSecretOutputs ?? []), "apiKeySecret"])];
-    super(provider, name, props, { ...opts, dependsOn, additionalSecretOutputs });
+    super(provider, name, props, withSecretOutputs({ ...opts, dependsOn }, "apiKeySecret"));
   }
 }

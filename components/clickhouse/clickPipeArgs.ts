@@ -7,7 +7,7 @@ import type { ClickPipeSource } from "../clickpipe";
 import type { ClickPipesRdsIamAccess } from "../clickPipesRdsIamAccess";
 import { PIPE_MODES } from "../engines";
 import { REPLICATION_MECHANISMS } from "../checks/readiness";
-import { ValidationError, isEventual, kindOf, named, quoted, show, validateArgType } from "../validation";
+import { ValidationError, checkedInput, isEventual, kindOf, named, quoted, show, validateArgType } from "../validation";
 import { DEFAULT_API_URL } from "./api";
 import { ClickHouseServiceArgs, validateApiUrl, validateClickHouseServiceArgs, validateCloudId } from "./service";
 import { ClickPipeTableMapping, MYSQL_SOURCE_TYPES, POSTGRES_SOURCE_TYPES, TABLE_ENGINES, mappingFailures, sourceKind } from "./clickPipeSpec";
@@ -156,22 +156,6 @@ export function validateWaitTimeout(value: unknown): void {
   }
 }
 
-/** An Input checked now when plain, or once it resolves. */
-export function checkedInput<T>(value: pulumi.Input<T> | undefined, fallback: T | undefined, check: (v: unknown) => void): pulumi.Input<T> {
-  if (value === undefined) {
-    check(fallback);
-    return fallback as T;
-  }
-  if (!isEventual(value)) {
-    check(value);
-    return value;
-  }
-  return pulumi.output(value).apply((v) => {
-    const resolved = (v ?? fallback) as T;
-    check(resolved);
-    return resolved;
-  });
-}
 
 /** The arguments checked, with defaults; Outputs checked when they resolve. */
 export interface NormalizedClickPipeArgs {
@@ -194,9 +178,13 @@ export function normalizeClickPipeArgs(name: string, args: ClickPipeArgs, opts: 
   // The pipe depends on all of `access`, its children included: as one of them it would wait for itself.
   if (args.access !== undefined && opts.parent === args.access) fail("`access` cannot also be the pipe's `parent`, since the pipe waits for everything under `access`; give the pipe another parent.");
   if (!isRecord(args.destination)) fail(`${named("destination", args.destination)} is ${kindOf(args.destination)}, not an object; pass { database: "default" }.`);
-  if (args.stopped !== undefined && !isEventual(args.stopped) && typeof args.stopped !== "boolean") fail(`${named("stopped", args.stopped)} is ${kindOf(args.stopped)}; use true or false.`);
+  // Checked now when plain, in this order, before the Inputs below.
+  const stopped = checkedInput(args.stopped, false, (v) => {
+    if (typeof v !== "boolean") fail(`${named("stopped", v)} is ${kindOf(v)}; use true or false.`);
+  });
   if (args.resyncTrigger !== undefined) validateArgType("resyncTrigger", args.resyncTrigger, { type: "input-string" });
-  validateWaitTimeout(args.waitTimeoutMinutes ?? DEFAULT_WAIT_TIMEOUT_MINUTES);
+  const waitTimeoutMinutes = args.waitTimeoutMinutes ?? DEFAULT_WAIT_TIMEOUT_MINUTES;
+  validateWaitTimeout(waitTimeoutMinutes);
   const service = args.service;
   return {
     service: {
@@ -213,10 +201,8 @@ export function normalizeClickPipeArgs(name: string, args: ClickPipeArgs, opts: 
     pipeName: checkedInput(args.pipeName, name, validatePipeName),
     tableMappings: checkedInput(args.tableMappings, undefined, validateTableMappings),
     destinationDatabase: checkedInput(args.destination.database, undefined, (v) => requireText("destination.database", v, "the ClickHouse database the tables go to, such as \"default\"")),
-    stopped: checkedInput(args.stopped, false, (v) => {
-      if (typeof v !== "boolean") fail(`${named("stopped", v)} is ${kindOf(v)}; use true or false.`);
-    }),
+    stopped,
     resyncTrigger: args.resyncTrigger,
-    waitTimeoutMinutes: args.waitTimeoutMinutes ?? DEFAULT_WAIT_TIMEOUT_MINUTES,
+    waitTimeoutMinutes,
   };
 }

@@ -1,8 +1,8 @@
 /**
  * The ClickPipe's create, read, update and delete, as plain async functions over plain values,
  * and the dynamic provider that calls them. Its code is serialized into the state and re-run by
- * later `refresh`/`destroy`: it references only this module, `clickPipeSpec.ts` and `api.ts`,
- * which import nothing at run time (Node's global `fetch` does the HTTP).
+ * later `refresh`/`destroy`: it references only this module, `clickPipeSpec.ts`, `api.ts` and
+ * ../aws/retry.ts, which import nothing else at run time (Node's global `fetch` does the HTTP).
  *
  * The flow follows ClickHouse/terraform-provider-clickhouse v3.25.3
  * internal/service/clickhouse/resource/clickpipe.go: `Create` posts, then waits for the state;
@@ -12,7 +12,8 @@
  * and is cut out of every error message (api.ts).
  */
 import type { dynamic } from "@pulumi/pulumi";
-import { ApiClock, ApiOptions, ClickHouseApi, ClickHouseApiError, backoffDelayMs, clickHouseApi, isNotFound, realApiClock } from "./api";
+import { backoffMs, errorMessage, minutesText } from "../aws/retry";
+import { ApiClock, ApiOptions, ClickHouseApi, ClickHouseApiError, clickHouseApi, isNotFound, realApiClock } from "./api";
 import {
   ApiClickPipe,
   ClickPipeInputs,
@@ -72,7 +73,7 @@ async function waitForState(api: ClickHouseApi, p: ClickPipeInputs, id: string, 
     }
     if (clock.now() - started + POLL_INTERVAL_MS > p.waitTimeoutMinutes * 60_000) {
       throw Object.assign(
-        new Error(`${label(p, id)} was still in state ${JSON.stringify(state)} after ${p.waitTimeoutMinutes} minute${p.waitTimeoutMinutes === 1 ? "" : "s"} (\`waitTimeoutMinutes\`); run \`pulumi up\` again to keep waiting, or raise \`waitTimeoutMinutes\`.`),
+        new Error(`${label(p, id)} was still in state ${JSON.stringify(state)} after ${minutesText(p.waitTimeoutMinutes)} (\`waitTimeoutMinutes\`); run \`pulumi up\` again to keep waiting, or raise \`waitTimeoutMinutes\`.`),
         { state },
       );
     }
@@ -109,7 +110,7 @@ async function postPipe(api: ClickHouseApi, p: ClickPipeInputs, clock: ApiClock)
       const ours = existing.find((x) => x.name === p.pipeName && (x.source?.postgres ?? x.source?.mysql)?.host === p.source.host);
       if (ours !== undefined) return ours;
       if (n >= CREATE_ATTEMPTS) throw err;
-      await clock.sleep(backoffDelayMs(n));
+      await clock.sleep(backoffMs(n));
     }
   }
 }
@@ -131,7 +132,7 @@ export async function createClickPipe(inputs: ClickPipeInputs, deps: ProviderDep
     return { id, outs };
   } catch (err) {
     const state = (err as { state?: unknown }).state;
-    throw partial(err instanceof Error ? err.message : String(err), id, { ...outs, state: typeof state === "string" ? state : outs.state });
+    throw partial(errorMessage(err), id, { ...outs, state: typeof state === "string" ? state : outs.state });
   }
 }
 
@@ -185,7 +186,8 @@ export async function updateClickPipe(id: string, olds: ClickPipeOutputs, news: 
       }
     }
     applied = { ...news, resyncTrigger: olds.resyncTrigger };
-    state = (await api.call<ApiClickPipe>("GET", pipePath(news, id))).state ?? "Unknown";
+    // Read again only after a PATCH (or a pause), which moves the state; else the first read holds.
+    if (body !== undefined) state = (await api.call<ApiClickPipe>("GET", pipePath(news, id))).state ?? "Unknown";
     const command = stateCommand(state, news.stopped);
     if (command !== undefined) await sendCommand(api, news, id, command);
     if (news.resyncTrigger !== undefined && news.resyncTrigger !== olds.resyncTrigger) await sendCommand(api, news, id, "resync");
@@ -196,7 +198,7 @@ export async function updateClickPipe(id: string, olds: ClickPipeOutputs, news: 
     // Never leave a pipe paused by this update when it should run.
     if (pausedForEdit && !news.stopped) await sendCommand(api, news, id, "start").catch(() => undefined);
     const seen = (err as { state?: unknown }).state;
-    throw partial(err instanceof Error ? err.message : String(err), id, { ...applied, clickPipeId, state: typeof seen === "string" ? seen : state });
+    throw partial(errorMessage(err), id, { ...applied, clickPipeId, state: typeof seen === "string" ? seen : state });
   }
 }
 
@@ -219,7 +221,7 @@ export async function deleteClickPipe(id: string, props: ClickPipeOutputs, deps:
       throw err;
     }
     if (clock.now() - started + POLL_INTERVAL_MS > props.waitTimeoutMinutes * 60_000) {
-      throw new Error(`${label(props, id)} was still listed ${props.waitTimeoutMinutes} minute${props.waitTimeoutMinutes === 1 ? "" : "s"} after it was deleted (\`waitTimeoutMinutes\`); run the Pulumi command again.`);
+      throw new Error(`${label(props, id)} was still listed ${minutesText(props.waitTimeoutMinutes)} after it was deleted (\`waitTimeoutMinutes\`); run the Pulumi command again.`);
     }
     await clock.sleep(POLL_INTERVAL_MS);
   }

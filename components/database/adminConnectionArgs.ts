@@ -4,6 +4,7 @@
  * is verified before it receives the admin password.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { TlsSettings } from "./tls";
 
 export interface AdminConnectionArgs {
   /** Endpoint address of the database; the server's certificate must name it. */
@@ -33,4 +34,20 @@ export interface AdminConnectionArgs {
    * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
    */
   readonly tlsCa?: pulumi.Input<string>;
+}
+
+/** @internal `AdminConnectionArgs` as a provider holds them: resolved, `tls` perhaps absent from older state. */
+export type AdminConnectionInputs = { [K in keyof AdminConnectionArgs]: pulumi.Unwrap<AdminConnectionArgs[K]> };
+
+/** @internal Where and how to connect as the admin, from a provider's inputs: `tls` defaults to true; no undefined values. */
+export function adminConnectionSettings(i: AdminConnectionInputs): { host: string; port: number; adminUsername: string; adminPassword: string } & TlsSettings {
+  return {
+    host: i.host,
+    port: i.port,
+    adminUsername: i.adminUsername,
+    adminPassword: i.adminPassword,
+    tls: i.tls ?? true,
+    ...(i.tlsVerify === undefined ? {} : { tlsVerify: i.tlsVerify }),
+    ...(i.tlsCa === undefined ? {} : { tlsCa: i.tlsCa }),
+  };
 }

@@ -280,13 +280,14 @@ export interface BinlogRetentionChange {
 
 /**
  * Raises `binlog retention hours` to `hours` with RDS's `mysql.rds_set_configuration` when it is
- * NULL or lower; never lowers it. On a server without `mysql.rds_configuration` (not RDS) it calls
- * nothing. The statement is `setupSql`'s own (`myBinlogRetentionStatement`), which refuses
- * anything but a positive whole number of hours before a query is run.
+ * NULL or lower; never lowers it. `before` is the retention the caller read already
+ * (`readBinlogRetentionHours`, as `readMySqlFacts` does): on a server without
+ * `mysql.rds_configuration` (undefined, not RDS) it calls nothing. The statement is `setupSql`'s own
+ * (`myBinlogRetentionStatement`), which refuses anything but a positive whole number of hours
+ * before a query is run.
  */
-export async function raiseBinlogRetention(session: SqlSession, hours: number): Promise<BinlogRetentionChange> {
+export async function raiseBinlogRetention(session: SqlSession, hours: number, before: number | null | undefined): Promise<BinlogRetentionChange> {
   const statement = myBinlogRetentionStatement(hours);
-  const before = await readBinlogRetentionHours(session);
   if (before === undefined || (before !== null && before >= hours)) return { before, after: before, changed: false };
   await session.query(statement);
   const after = await readBinlogRetentionHours(session);

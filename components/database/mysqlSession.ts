@@ -5,7 +5,8 @@
  */
 // Type-only: erased at compile time.
 import type { ConnectionOptions, RowDataPacket } from "mysql2/promise";
-import type { SqlSession } from "../mariadbUserPlan";
+import { SqlSession, sqlErrorInfo } from "../mariadbUserPlan";
+import { withSession } from "./session";
 import { TlsSettings, mysqlSslOption, tlsFailureHint, tlsMode } from "./tls";
 
 /** @internal Where and how to connect as the admin. */
@@ -43,8 +44,7 @@ export interface AdminSession extends SqlSession {
 
 /** The server's message for a failed connection, else the error's own. */
 function connectionDetail(e: unknown): string {
-  if (typeof e === "object" && e !== null && typeof (e as { sqlMessage?: unknown }).sqlMessage === "string") return (e as { sqlMessage: string }).sqlMessage;
-  return e instanceof Error ? e.message : String(e);
+  return sqlErrorInfo(e).sqlMessage ?? (e instanceof Error ? e.message : String(e));
 }
 
 /**
@@ -92,11 +92,6 @@ export async function connectAdmin(s: AdminConnectionSettings): Promise<AdminSes
 }
 
 /** @internal Runs `work` on a fresh admin session and closes it afterwards, whatever happens. */
-export async function withAdmin<T>(s: AdminConnectionSettings, work: (conn: SqlSession) => Promise<T>): Promise<T> {
-  const conn = await connectAdmin(s);
-  try {
-    return await work(conn);
-  } finally {
-    await conn.close().catch(() => undefined);
-  }
+export function withAdmin<T>(s: AdminConnectionSettings, work: (conn: SqlSession) => Promise<T>): Promise<T> {
+  return withSession(connectAdmin(s), work);
 }

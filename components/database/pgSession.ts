@@ -5,6 +5,7 @@
  */
 // Type-only: erased at compile time.
 import type { ClientConfig } from "pg";
+import { withSession } from "./session";
 import { TlsSettings, pgSslOption, tlsFailureHint, tlsMode } from "./tls";
 
 /** @internal Where and how to connect as the admin. */
@@ -89,11 +90,6 @@ export async function connectPostgres(s: PgConnectionSettings): Promise<PgSessio
 }
 
 /** @internal Runs `work` on a fresh admin session and closes it afterwards, whatever happens. */
-export async function withPostgres<T>(s: PgConnectionSettings, work: (session: PgSession) => Promise<T>): Promise<T> {
-  const session = await connectPostgres(s);
-  try {
-    return await work(session);
-  } finally {
-    await session.close().catch(() => undefined);
-  }
+export function withPostgres<T>(s: PgConnectionSettings, work: (session: PgSession) => Promise<T>): Promise<T> {
+  return withSession(connectPostgres(s), work);
 }

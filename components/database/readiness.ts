@@ -6,10 +6,11 @@
  */
 import type { CdcCheckMode } from "../cdcArgs";
 import { TargetFacts } from "../checks/facts";
-import { CheckResult, MySqlRequest, PostgresRequest, blockingFailures, describeResult, failures, mySqlChecks, postgresChecks, readinessFailureMessage } from "../checks/readiness";
+import { CheckResult, MySqlRequest, PostgresRequest, mySqlChecks, postgresChecks, readinessRefusal, readinessWarnings } from "../checks/readiness";
 import type { SqlSession } from "../mariadbUserPlan";
 import { raiseBinlogRetention, readMySqlFacts, readPostgresFacts } from "./facts";
 import type { PgSession } from "./pgSession";
+import { withSession } from "./session";
 
 /** Where the source is, for messages and fixes. */
 export type ReadinessTarget = Pick<TargetFacts, "deployment" | "parameterGroup" | "kind" | "identifier">;
@@ -35,53 +36,34 @@ export interface ReadinessConnections {
   mysql(): Promise<SqlSession & { close(): Promise<void> }>;
 }
 
-/** The message that refuses the source, or undefined when nothing blocks it. */
-export function readinessRefusal(target: ReadinessTarget, results: readonly CheckResult[], mode: CdcCheckMode): string | undefined {
-  const failed = blockingFailures(results, mode);
-  if (failed.length === 0) return undefined;
-  const what = `${target.kind === "cluster" ? "Cluster" : "Instance"} "${target.identifier}"`;
-  const escape = mode === "warn" ? 'note that `cdcChecks: "warn"` does not waive these, since going on would break the application' : 'set `cdcChecks: "warn"` to deploy anyway';
-  return readinessFailureMessage(what, failed, escape);
-}
-
-/** The warnings to log: failures let through, then warnings. */
-export function readinessWarnings(results: readonly CheckResult[]): string[] {
-  return [...failures(results), ...results.filter((r) => r.status === "warn")].map(describeResult);
-}
-
 /**
  * Runs the check. Throws the refusal before changing anything; only when nothing blocks does it
  * raise the binlog retention (never lowering it).
  */
 export async function checkReadiness(target: ReadinessTarget, what: ReadinessRequest, mode: CdcCheckMode, connect: ReadinessConnections): Promise<ReadinessReport> {
   if (what.engine === "postgres") {
-    const session = await connect.postgres();
-    try {
+    return withSession(connect.postgres(), async (session) => {
       const p = what.request.publication;
       const facts = await readPostgresFacts(session, { schemas: what.request.schemas, publicationName: p?.name, scope: p?.scope });
-      const results = postgresChecks(facts, what.request, target);
-      const refusal = readinessRefusal(target, results, mode);
-      if (refusal !== undefined) throw new Error(refusal);
-      return { results, warnings: readinessWarnings(results) };
-    } finally {
-      await session.close().catch(() => undefined);
-    }
+      return judged(target, postgresChecks(facts, what.request, target), mode);
+    });
   }
-  const session = await connect.mysql();
-  try {
+  return withSession(connect.mysql(), async (session) => {
     const facts = await readMySqlFacts(session, what.engine);
-    const results = mySqlChecks(facts, what.request, target);
-    const refusal = readinessRefusal(target, results, mode);
-    if (refusal !== undefined) throw new Error(refusal);
-    const report: ReadinessReport = { results, warnings: readinessWarnings(results) };
+    const report = judged(target, mySqlChecks(facts, what.request, target), mode);
     const hours = what.request.setsBinlogRetentionHours;
     if (hours !== undefined && facts.binlogRetentionHours !== undefined) {
-      const r = await raiseBinlogRetention(session, hours);
+      const r = await raiseBinlogRetention(session, hours, facts.binlogRetentionHours);
       report.binlogRetentionHoursBefore = r.before;
       report.binlogRetentionHoursAfter = r.after;
     }
     return report;
-  } finally {
-    await session.close().catch(() => undefined);
-  }
+  });
+}
+
+/** The report of the results, or the refusal thrown. */
+function judged(target: ReadinessTarget, results: CheckResult[], mode: CdcCheckMode): ReadinessReport {
+  const refusal = readinessRefusal(target, results, mode);
+  if (refusal !== undefined) throw new Error(refusal);
+  return { results, warnings: readinessWarnings(results) };
 }

@@ -16,6 +16,7 @@ import type { StackOutputs } from "../../components/cli/doctor/outputs";
 import { DoctorReport, realDeps, runDoctor } from "../../components/cli/doctor/run";
 import { clickPipeSource, setupSql } from "../../components/clickpipe";
 import { BinlogSettings, cleanUp, mariaDbTestServer, readBinlogSettings, requireBinaryLogging, requireMariaDb, setBinlogSettings, testCa, uniqueName } from "../support/mariadb";
+import { failed, result } from "./doctorReport";
 
 const HOST = "shop.c9akciq32.eu-west-1.rds.amazonaws.com";
 const ROLE = "arn:aws:iam::123456789012:role/clickpipes-shop";
@@ -62,8 +63,6 @@ describe("doctor, database side, against a real MariaDB", function () {
     return runDoctor({ options, outputs: out, env: {}, adminPassword: server.password, tlsCa: testCa(server) }, realDeps);
   }
 
-  const failed = (rep: DoctorReport) => rep.results.filter((r) => r.status === "fail").map((r) => r.id);
-  const result = (rep: DoctorReport, id: string) => rep.results.find((r) => r.id === id);
 
   before(async function () {
     inspector = await requireMariaDb(this, server);
@@ -104,14 +103,14 @@ describe("doctor, database side, against a real MariaDB", function () {
         ["mysql.binlog_retention_hours", "skip"],
       ],
     );
-    assert.equal(result(rep, "db.user_auth")?.summary, `User '${user}'@'%' logs in with AWSAuthenticationPlugin`);
+    assert.equal(result(rep, "db.user_auth").summary, `User '${user}'@'%' logs in with AWSAuthenticationPlugin`);
   });
 
   it("user missing: db.user, with the setup statements", async () => {
     const rep = await doctor(outputs(`${p}nobody`));
     assert.deepEqual(failed(rep), ["db.user"]);
     assert.equal(
-      result(rep, "db.user")?.fix,
+      result(rep, "db.user").fix,
       `run \`setupSql\` as the admin: \`CREATE USER '${p}nobody'@'%' IDENTIFIED VIA AWSAuthenticationPlugin USING 'RDS' REQUIRE SSL; GRANT SELECT ON \`${shop}\`.* TO '${p}nobody'@'%'; GRANT REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO '${p}nobody'@'%';\`, or \`pulumi up\``,
     );
   });
@@ -122,7 +121,7 @@ describe("doctor, database side, against a real MariaDB", function () {
     await inspect("CREATE USER ?@'localhost' IDENTIFIED VIA unix_socket", [local]);
     const rep = await doctor(outputs(local));
     assert.deepEqual(failed(rep), ["db.user"]);
-    assert.equal(result(rep, "db.user")?.summary, `User "${local}" exists only for host 'localhost', and IAM logins come from any host ('%')`);
+    assert.equal(result(rep, "db.user").summary, `User "${local}" exists only for host 'localhost', and IAM logins come from any host ('%')`);
   });
 
   it("a grant missing: db.grants, with the GRANT", async () => {
@@ -130,7 +129,7 @@ describe("doctor, database side, against a real MariaDB", function () {
     try {
       const rep = await doctor();
       assert.deepEqual(failed(rep), ["db.grants"]);
-      assert.equal(result(rep, "db.grants")?.fix, `\`GRANT SELECT ON \`${shop}\`.* TO '${user}'@'%';\``);
+      assert.equal(result(rep, "db.grants").fix, `\`GRANT SELECT ON \`${shop}\`.* TO '${user}'@'%';\``);
     } finally {
       await inspect(`GRANT SELECT ON \`${shop}\`.* TO ?@'%'`, [user]);
     }
@@ -141,7 +140,7 @@ describe("doctor, database side, against a real MariaDB", function () {
     try {
       const rep = await doctor();
       assert.deepEqual(failed(rep), ["db.cdc_grants"]);
-      assert.equal(result(rep, "db.cdc_grants")?.fix, `\`GRANT REPLICATION SLAVE ON *.* TO '${user}'@'%';\``);
+      assert.equal(result(rep, "db.cdc_grants").fix, `\`GRANT REPLICATION SLAVE ON *.* TO '${user}'@'%';\``);
     } finally {
       await inspect("GRANT REPLICATION SLAVE ON *.* TO ?@'%'", [user]);
     }
@@ -168,7 +167,7 @@ describe("doctor, database side, against a real MariaDB", function () {
     try {
       const rep = await doctor();
       assert.deepEqual(failed(rep), []);
-      assert.equal(result(rep, "db.user_tls")?.status, "warn");
+      assert.equal(result(rep, "db.user_tls").status, "warn");
     } finally {
       await inspect("ALTER USER ?@'%' REQUIRE SSL", [user]);
     }

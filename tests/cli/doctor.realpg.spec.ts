@@ -15,6 +15,7 @@ import type { StackOutputs } from "../../components/cli/doctor/outputs";
 import { DoctorReport, realDeps, runDoctor } from "../../components/cli/doctor/run";
 import { clickPipeSource, setupSql } from "../../components/clickpipe";
 import { connect, dropEverythingNamed, ident, parseSetupSql, pgOtherCa, pgTestCa, postgresTestServer, requirePostgres, runStatements, uniqueName } from "../support/postgres";
+import { failed, result } from "./doctorReport";
 
 const HOST = "orders.c9akciq32.eu-west-1.rds.amazonaws.com";
 const ROLE = "arn:aws:iam::123456789012:role/clickpipes-orders";
@@ -56,8 +57,6 @@ describe("doctor, database side, against a real PostgreSQL 15", function () {
     return runDoctor({ options, outputs: out, env: {}, adminPassword, tlsCa }, realDeps);
   }
 
-  const failed = (rep: DoctorReport) => rep.results.filter((r) => r.status === "fail").map((r) => r.id);
-  const result = (rep: DoctorReport, id: string) => rep.results.find((r) => r.id === id);
 
   before(async function () {
     ({ admin: shared, superuser } = await requirePostgres(this, server));
@@ -106,14 +105,14 @@ describe("doctor, database side, against a real PostgreSQL 15", function () {
         ["postgres.replica_identity", "pass"],
       ],
     );
-    assert.equal(result(rep, "db.connection")?.summary, `Connected to PostgreSQL at ${server.host}:${server.port}/${database} as "${admin}" (TLS verified against --tls-ca)`);
-    assert.equal(result(rep, "db.grants")?.summary, `User "${user}" may read every table of schema "app", "sales"`);
+    assert.equal(result(rep, "db.connection").summary, `Connected to PostgreSQL at ${server.host}:${server.port}/${database} as "${admin}" (TLS verified against --tls-ca)`);
+    assert.equal(result(rep, "db.grants").summary, `User "${user}" may read every table of schema "app", "sales"`);
   });
 
   it("user missing: db.user, with the setup statements", async () => {
     const rep = await doctor(outputs({ username: `${p}nobody` }));
     assert.deepEqual(failed(rep), ["db.user"]);
-    assert.match(result(rep, "db.user")?.fix ?? "", /CREATE ROLE "cpd_[0-9a-f]+nobody" WITH LOGIN; GRANT rds_iam TO "cpd_[0-9a-f]+nobody";/);
+    assert.match(result(rep, "db.user").fix ?? "", /CREATE ROLE "cpd_[0-9a-f]+nobody" WITH LOGIN; GRANT rds_iam TO "cpd_[0-9a-f]+nobody";/);
   });
 
   it("a grant missing: db.grants, naming the table and the GRANT", async () => {
@@ -121,8 +120,8 @@ describe("doctor, database side, against a real PostgreSQL 15", function () {
     try {
       const rep = await doctor();
       assert.deepEqual(failed(rep), ["db.grants"]);
-      assert.equal(result(rep, "db.grants")?.summary, `User "${user}" lacks SELECT on "sales"."items"`);
-      assert.equal(result(rep, "db.grants")?.fix, `as the admin, in database "${database}": \`GRANT SELECT ON ALL TABLES IN SCHEMA "sales" TO "${user}";\``);
+      assert.equal(result(rep, "db.grants").summary, `User "${user}" lacks SELECT on "sales"."items"`);
+      assert.equal(result(rep, "db.grants").fix, `as the admin, in database "${database}": \`GRANT SELECT ON ALL TABLES IN SCHEMA "sales" TO "${user}";\``);
     } finally {
       await inDb("admin", `GRANT SELECT ON sales.items TO ${ident(user)}`);
     }
@@ -133,7 +132,7 @@ describe("doctor, database side, against a real PostgreSQL 15", function () {
     try {
       const rep = await doctor();
       assert.deepEqual(failed(rep), ["db.user_auth"]);
-      assert.equal(result(rep, "db.user_auth")?.fix, `\`GRANT rds_iam TO "${user}";\``);
+      assert.equal(result(rep, "db.user_auth").fix, `\`GRANT rds_iam TO "${user}";\``);
     } finally {
       await superuser.query(`GRANT rds_iam TO ${ident(user)}`);
     }
@@ -184,8 +183,8 @@ describe("doctor, database side, against a real PostgreSQL 15", function () {
     try {
       const rep = await doctor();
       assert.deepEqual(failed(rep), []);
-      assert.equal(result(rep, "postgres.replica_identity")?.status, "warn");
-      assert.match(result(rep, "postgres.replica_identity")?.summary ?? "", /^"app"\."audit" in publication "clickpipes" has no primary key/);
+      assert.equal(result(rep, "postgres.replica_identity").status, "warn");
+      assert.match(result(rep, "postgres.replica_identity").summary, /^"app"\."audit" in publication "clickpipes" has no primary key/);
     } finally {
       await inDb("admin", "ALTER PUBLICATION clickpipes DROP TABLE app.audit; DROP TABLE app.audit");
     }
@@ -195,7 +194,7 @@ describe("doctor, database side, against a real PostgreSQL 15", function () {
     const rep = await doctor(outputs(), pgOtherCa(server));
     assert.deepEqual(failed(rep), ["db.connection"]);
     const line = result(rep, "db.connection");
-    assert.match(line?.summary ?? "", /the server's certificate is not signed by the CA in `tlsCa`/);
+    assert.match(line.summary, /the server's certificate is not signed by the CA in `tlsCa`/);
     assert.ok(!JSON.stringify(rep).includes(adminPassword));
   });
 });

@@ -18,6 +18,7 @@ import schema from "../../components/clickhouse/clickpipeRequest.schema.json";
 import type { ClickPipeSource } from "../../components/clickpipe";
 import type { ClickPipeInputs, ClickPipeTableMapping } from "../../components/clickhouse/clickPipeSpec";
 import { answerServiceLookups } from "../../components/clickhouse/serviceRole";
+import { fakeClock } from "./iamAuthFakes";
 
 // ---------------------------------------------------------------------------------------------
 // A JSON Schema validator for the keywords the schema uses: $ref (to #/$defs), type, enum,
@@ -142,18 +143,27 @@ export const ORG_ID = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
 export const SERVICE_ID = "7c6b5a49-3827-4615-a4b3-c2d1e0f9a8b7";
 export const SERVICE_ROLE = "arn:aws:iam::111122223333:role/CH-S3-fake-service-Role";
 
+/** The service the fake holds after `reset`: on AWS, with its IAM role. */
+function defaultService(): Record<string, unknown> {
+  return { id: SERVICE_ID, name: "fake", provider: "aws", region: "us-east-1", state: "running", iamRole: SERVICE_ROLE };
+}
+
 export class FakeClickHouseApi {
   readonly requests: RecordedRequest[] = [];
   readonly pipes = new Map<string, FakePipe>();
   /** Services by ID: what GET answers (`iamRole` and more). */
-  readonly services = new Map<string, Record<string, unknown>>([[SERVICE_ID, { id: SERVICE_ID, name: "fake", provider: "aws", region: "us-east-1", state: "running", iamRole: SERVICE_ROLE }]]);
+  readonly services = new Map<string, Record<string, unknown>>();
   /** States a new pipe goes through after Provisioning, one per GET. */
-  createStates: string[] = ["Setup", "Snapshot", "Running"];
+  createStates: string[] = [];
   /** Echo the Authorization header in 401 errors (a misbehaving server): the client must still hide the key. */
   echoAuthorization = false;
   private scripted: Scripted[] = [];
   private server?: http.Server;
   private base = "";
+
+  constructor() {
+    this.reset();
+  }
 
   /** The base URL, such as http://127.0.0.1:12345/v1. */
   get url(): string {
@@ -169,13 +179,14 @@ export class FakeClickHouseApi {
     return [...this.scripted];
   }
 
+  /** Back to the start: no requests, pipes or script; the one default service. */
   reset(): void {
     this.requests.length = 0;
     this.pipes.clear();
     this.scripted = [];
     this.createStates = ["Setup", "Snapshot", "Running"];
     this.echoAuthorization = false;
-    this.services.set(SERVICE_ID, { id: SERVICE_ID, name: "fake", provider: "aws", region: "us-east-1", state: "running", iamRole: SERVICE_ROLE });
+    this.services.set(SERVICE_ID, defaultService());
   }
 
   /** Calls recorded as "METHOD path", the /v1 prefix removed. */
@@ -331,18 +342,9 @@ export class FakeClickHouseApi {
 // ---------------------------------------------------------------------------------------------
 // Fixtures: one happy-path value per kind; specs change one field each.
 
-/** Injected time: `sleep` returns at once and moves `now` on; every wait is recorded. */
-export class FakeClock {
-  t = 1_000_000;
-  readonly sleeps: number[] = [];
-  now(): number {
-    return this.t;
-  }
-  async sleep(ms: number): Promise<void> {
-    this.sleeps.push(ms);
-    this.t += ms;
-  }
-}
+/** Injected time: the IAM-auth specs' clock (`sleep` returns at once and moves `now` on; every wait is recorded). */
+export { fakeClock };
+export type FakeClock = ReturnType<typeof fakeClock>;
 
 /** The role ClickPipes assumes, as the component creates it. */
 export const RDS_ROLE = "arn:aws:iam::123456789012:role/orders-role-0123456";

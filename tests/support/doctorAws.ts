@@ -36,7 +36,8 @@ import {
 } from "@aws-sdk/client-rds";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
-import { clickPipeSource, setupSql } from "../../components/clickpipe";
+import { dbUserArn as dbUserArnOf } from "../../components/arn";
+import { ClickPipeSourceInput, SetupSqlInput, clickPipeSource, setupSql } from "../../components/clickpipe";
 import type { AwsClients } from "../../components/cli/doctor/awsGather";
 import type { StackOutputs } from "../../components/cli/doctor/outputs";
 import { PolicyDocument, connectPolicy, trustPolicy } from "../../components/policy";
@@ -75,9 +76,11 @@ export interface AwsWorld {
 export interface Fixture {
   world: AwsWorld;
   outputs: StackOutputs;
+  /** The world's role (`world.role` until a spec deletes it), for specs that change it. */
+  role: WorldRole;
 }
 
-const dbUserArn = (resourceId: string) => `arn:aws:rds-db:${REGION}:${ACCOUNT}:dbuser:${resourceId}/${USER}`;
+const dbUserArn = (resourceId: string) => dbUserArnOf({ partition: "aws", region: REGION, account: ACCOUNT }, resourceId, USER);
 
 function role(name: string, resourceId: string): WorldRole {
   return { name, arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, trust: trustPolicy(CLICKHOUSE_ROLE), inline: { "rds-db-connect": connectPolicy(dbUserArn(resourceId)) }, attached: [] };
@@ -85,133 +88,138 @@ function role(name: string, resourceId: string): WorldRole {
 
 const param = (name: string, value: string | undefined, applyType: "static" | "dynamic"): Parameter => ({ ParameterName: name, ...(value === undefined ? {} : { ParameterValue: value }), ApplyType: applyType, Source: value === undefined ? "engine-default" : "user" });
 
+/** What sets one happy world apart from another; the role, the outputs and the rest are built alike. */
+interface FixtureSpec {
+  resourceId: string;
+  host: string;
+  port: number;
+  roleName: string;
+  target: Pick<AwsWorld, "instance" | "cluster">;
+  groups: AwsWorld["groups"];
+  logEvents?: FilteredLogEvent[];
+  source: Pick<ClickPipeSourceInput, "engine" | "deployment" | "database" | "publicationName">;
+  setup: SetupSqlInput;
+}
+
+/** A world right in every link, with CDC, and the stack outputs of the component that made it. */
+function fixture(f: FixtureSpec): Fixture {
+  const r = role(f.roleName, f.resourceId);
+  const world: AwsWorld = { callerAccount: ACCOUNT, ...f.target, groups: f.groups, role: r, ...(f.logEvents === undefined ? {} : { logEvents: f.logEvents }) };
+  const outputs: StackOutputs = {
+    roleArn: r.arn,
+    roleName: r.name,
+    dbUserArn: dbUserArn(f.resourceId),
+    resourceId: f.resourceId,
+    host: f.host,
+    port: f.port,
+    dbUsername: USER,
+    clickPipeSource: clickPipeSource({ ...f.source, host: f.host, port: f.port, username: USER, roleArn: r.arn, cdc: true }),
+    pipeModes: ["snapshot", "cdc"],
+    setupSql: setupSql(f.setup),
+  };
+  return { world, outputs, role: r };
+}
+
 /** RDS for PostgreSQL instance "orders" with CDC, right in every link. */
 export function postgresFixture(): Fixture {
   const resourceId = "db-ABCDEFGHIJKLMNOPQRSTUVWXY0";
   const host = "orders.c9akciq32.eu-west-1.rds.amazonaws.com";
-  const r = role("clickpipes-orders", resourceId);
-  const world: AwsWorld = {
-    callerAccount: ACCOUNT,
-    instance: {
-      DBInstanceIdentifier: "orders",
-      DBInstanceArn: `arn:aws:rds:${REGION}:${ACCOUNT}:db:orders`,
-      DBInstanceStatus: "available",
-      Engine: "postgres",
-      EngineVersion: "16.4",
-      IAMDatabaseAuthenticationEnabled: true,
-      DbiResourceId: resourceId,
-      BackupRetentionPeriod: 7,
-      DBParameterGroups: [{ DBParameterGroupName: "orders-pg16", ParameterApplyStatus: "in-sync" }],
-      Endpoint: { Address: host, Port: 5432 },
-      EnabledCloudwatchLogsExports: ["postgresql", "iam-db-auth-error"],
-      PendingModifiedValues: {},
+  return fixture({
+    resourceId,
+    host,
+    port: 5432,
+    roleName: "clickpipes-orders",
+    target: {
+      instance: {
+        DBInstanceIdentifier: "orders",
+        DBInstanceArn: `arn:aws:rds:${REGION}:${ACCOUNT}:db:orders`,
+        DBInstanceStatus: "available",
+        Engine: "postgres",
+        EngineVersion: "16.4",
+        IAMDatabaseAuthenticationEnabled: true,
+        DbiResourceId: resourceId,
+        BackupRetentionPeriod: 7,
+        DBParameterGroups: [{ DBParameterGroupName: "orders-pg16", ParameterApplyStatus: "in-sync" }],
+        Endpoint: { Address: host, Port: 5432 },
+        EnabledCloudwatchLogsExports: ["postgresql", "iam-db-auth-error"],
+        PendingModifiedValues: {},
+      },
     },
     groups: {
       "orders-pg16": [param("max_connections", undefined, "dynamic"), param("rds.logical_replication", "1", "static"), param("rds.iam_auth_for_replication", "1", "dynamic"), param("work_mem", "8192", "dynamic")],
     },
-    role: r,
     logEvents: [],
-  };
-  const source = clickPipeSource({ engine: "postgres", deployment: "rds", host, port: 5432, database: "app", username: USER, roleArn: r.arn, cdc: true, publicationName: "clickpipes" });
-  const outputs: StackOutputs = {
-    roleArn: r.arn,
-    roleName: r.name,
-    dbUserArn: dbUserArn(resourceId),
-    resourceId,
-    host,
-    port: 5432,
-    dbUsername: USER,
-    clickPipeSource: source,
-    pipeModes: ["snapshot", "cdc"],
-    setupSql: setupSql({ engine: "postgres", username: USER, database: "app", schemas: ["public", "sales"], cdc: true }),
-  };
-  return { world, outputs };
+    source: { engine: "postgres", deployment: "rds", database: "app", publicationName: "clickpipes" },
+    setup: { engine: "postgres", username: USER, database: "app", schemas: ["public", "sales"], cdc: true },
+  });
 }
 
 /** RDS for MariaDB instance "shop" with CDC, right in every link. */
 export function mariadbFixture(): Fixture {
   const resourceId = "db-MARIADB0000000000000000001";
   const host = "shop.c9akciq32.eu-west-1.rds.amazonaws.com";
-  const r = role("clickpipes-shop", resourceId);
-  const world: AwsWorld = {
-    callerAccount: ACCOUNT,
-    instance: {
-      DBInstanceIdentifier: "shop",
-      DBInstanceArn: `arn:aws:rds:${REGION}:${ACCOUNT}:db:shop`,
-      DBInstanceStatus: "available",
-      Engine: "mariadb",
-      EngineVersion: "10.11.9",
-      IAMDatabaseAuthenticationEnabled: true,
-      DbiResourceId: resourceId,
-      BackupRetentionPeriod: 7,
-      DBParameterGroups: [{ DBParameterGroupName: "shop-mariadb1011", ParameterApplyStatus: "in-sync" }],
-      Endpoint: { Address: host, Port: 3306 },
-      EnabledCloudwatchLogsExports: [],
+  return fixture({
+    resourceId,
+    host,
+    port: 3306,
+    roleName: "clickpipes-shop",
+    target: {
+      instance: {
+        DBInstanceIdentifier: "shop",
+        DBInstanceArn: `arn:aws:rds:${REGION}:${ACCOUNT}:db:shop`,
+        DBInstanceStatus: "available",
+        Engine: "mariadb",
+        EngineVersion: "10.11.9",
+        IAMDatabaseAuthenticationEnabled: true,
+        DbiResourceId: resourceId,
+        BackupRetentionPeriod: 7,
+        DBParameterGroups: [{ DBParameterGroupName: "shop-mariadb1011", ParameterApplyStatus: "in-sync" }],
+        Endpoint: { Address: host, Port: 3306 },
+        EnabledCloudwatchLogsExports: [],
+      },
     },
     groups: {
       "shop-mariadb1011": [param("binlog_format", "ROW", "dynamic"), param("binlog_row_image", "FULL", "dynamic"), param("binlog_row_metadata", "FULL", "dynamic")],
     },
-    role: r,
-  };
-  const source = clickPipeSource({ engine: "mariadb", deployment: "rds", host, port: 3306, username: USER, roleArn: r.arn, cdc: true });
-  const outputs: StackOutputs = {
-    roleArn: r.arn,
-    roleName: r.name,
-    dbUserArn: dbUserArn(resourceId),
-    resourceId,
-    host,
-    port: 3306,
-    dbUsername: USER,
-    clickPipeSource: source,
-    pipeModes: ["snapshot", "cdc"],
-    setupSql: setupSql({ engine: "mariadb", username: USER, databases: ["shop"], cdc: true, binlogRetentionHours: 72 }),
-  };
-  return { world, outputs };
+    source: { engine: "mariadb", deployment: "rds" },
+    setup: { engine: "mariadb", username: USER, databases: ["shop"], cdc: true, binlogRetentionHours: 72 },
+  });
 }
 
 /** Aurora PostgreSQL cluster "analytics" with CDC, right in every link. */
 export function auroraFixture(): Fixture {
   const resourceId = "cluster-AURORA00000000000000000A";
   const host = "analytics.cluster-c9akciq32.eu-west-1.rds.amazonaws.com";
-  const r = role("clickpipes-analytics", resourceId);
-  const world: AwsWorld = {
-    callerAccount: ACCOUNT,
-    cluster: {
-      DBClusterIdentifier: "analytics",
-      DBClusterArn: `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:analytics`,
-      Status: "available",
-      Engine: "aurora-postgresql",
-      EngineVersion: "16.4",
-      IAMDatabaseAuthenticationEnabled: true,
-      DbClusterResourceId: resourceId,
-      BackupRetentionPeriod: 1,
-      DBClusterParameterGroup: "analytics-apg16",
-      DBClusterMembers: [
-        { DBInstanceIdentifier: "analytics-1", IsClusterWriter: true, DBClusterParameterGroupStatus: "in-sync" },
-        { DBInstanceIdentifier: "analytics-2", IsClusterWriter: false, DBClusterParameterGroupStatus: "in-sync" },
-      ],
-      Endpoint: host,
-      ReaderEndpoint: "analytics.cluster-ro-c9akciq32.eu-west-1.rds.amazonaws.com",
-      Port: 5432,
-      EnabledCloudwatchLogsExports: [],
-    },
-    groups: { "analytics-apg16": [param("rds.logical_replication", "1", "static"), param("rds.iam_auth_for_replication", "1", "dynamic")] },
-    role: r,
-  };
-  const source = clickPipeSource({ engine: "postgres", deployment: "aurora", host, port: 5432, database: "postgres", username: USER, roleArn: r.arn, cdc: true, publicationName: "clickpipes" });
-  const outputs: StackOutputs = {
-    roleArn: r.arn,
-    roleName: r.name,
-    dbUserArn: dbUserArn(resourceId),
+  return fixture({
     resourceId,
     host,
     port: 5432,
-    dbUsername: USER,
-    clickPipeSource: source,
-    pipeModes: ["snapshot", "cdc"],
-    setupSql: setupSql({ engine: "postgres", username: USER, database: "postgres", schemas: ["public"], cdc: true }),
-  };
-  return { world, outputs };
+    roleName: "clickpipes-analytics",
+    target: {
+      cluster: {
+        DBClusterIdentifier: "analytics",
+        DBClusterArn: `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:analytics`,
+        Status: "available",
+        Engine: "aurora-postgresql",
+        EngineVersion: "16.4",
+        IAMDatabaseAuthenticationEnabled: true,
+        DbClusterResourceId: resourceId,
+        BackupRetentionPeriod: 1,
+        DBClusterParameterGroup: "analytics-apg16",
+        DBClusterMembers: [
+          { DBInstanceIdentifier: "analytics-1", IsClusterWriter: true, DBClusterParameterGroupStatus: "in-sync" },
+          { DBInstanceIdentifier: "analytics-2", IsClusterWriter: false, DBClusterParameterGroupStatus: "in-sync" },
+        ],
+        Endpoint: host,
+        ReaderEndpoint: "analytics.cluster-ro-c9akciq32.eu-west-1.rds.amazonaws.com",
+        Port: 5432,
+        EnabledCloudwatchLogsExports: [],
+      },
+    },
+    groups: { "analytics-apg16": [param("rds.logical_replication", "1", "static"), param("rds.iam_auth_for_replication", "1", "dynamic")] },
+    source: { engine: "postgres", deployment: "aurora", database: "postgres", publicationName: "clickpipes" },
+    setup: { engine: "postgres", username: USER, database: "postgres", schemas: ["public"], cdc: true },
+  });
 }
 
 const encode = (doc: unknown) => encodeURIComponent(JSON.stringify(doc));

@@ -18,10 +18,23 @@ import {
 } from "@aws-sdk/client-rds";
 import type { AwsClientStub } from "aws-sdk-client-mock";
 import type { Clock } from "../../components/iamAuthRds";
+import { consumerTagKey } from "../../components/aws/consumerTags";
 
 export const ACCOUNT = "123456789012";
 export const INSTANCE_ARN = `arn:aws:rds:eu-west-1:${ACCOUNT}:db:mydb`;
 export const CLUSTER_ARN = `arn:aws:rds:eu-west-1:${ACCOUNT}:cluster:myaurora`;
+
+/** The consumer ID of the enabler under test, and its tag key on the database. */
+export const CONSUMER = "0123456789abcdef0123456789abcdef";
+export const KEY = consumerTagKey(CONSUMER);
+
+/** The commands sent for instance "mydb", as `sentBy` lists them. */
+export const describeMydb: [string, unknown] = ["DescribeDBInstancesCommand", { DBInstanceIdentifier: "mydb" }];
+export const enableMydb: [string, unknown] = ["ModifyDBInstanceCommand", { DBInstanceIdentifier: "mydb", EnableIAMDatabaseAuthentication: true, ApplyImmediately: true }];
+export const disableMydb: [string, unknown] = ["ModifyDBInstanceCommand", { DBInstanceIdentifier: "mydb", EnableIAMDatabaseAuthentication: false, ApplyImmediately: true }];
+export const listMydb: [string, unknown] = ["ListTagsForResourceCommand", { ResourceName: INSTANCE_ARN }];
+export const tagMydb = (value: string, key = KEY): [string, unknown] => ["AddTagsToResourceCommand", { ResourceName: INSTANCE_ARN, Tags: [{ Key: key, Value: value }] }];
+export const untagMydb: [string, unknown] = ["RemoveTagsFromResourceCommand", { ResourceName: INSTANCE_ARN, TagKeys: [KEY] }];
 
 /** A clock whose sleeps only advance `now`, and that records them. */
 export function fakeClock(): Clock & { sleeps: number[] } {

@@ -7,18 +7,17 @@
  * missing permission never hides the rest.
  */
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import type { IAMClient, ListAttachedRolePoliciesCommandOutput, ListRolePoliciesCommandOutput } from "@aws-sdk/client-iam";
+import type { IAMClient } from "@aws-sdk/client-iam";
 import type { DBCluster, DBInstance, RDSClient } from "@aws-sdk/client-rds";
 import type { STSClient } from "@aws-sdk/client-sts";
 import { tryParseArn } from "../../arn";
 import { AwsCredentialSettings, credentialProvider } from "../../aws/credentials";
 import { PendingValues, otherPendingChanges } from "../../aws/pendingModifications";
 import { errorCodes, errorMessage, hasCode, NOT_FOUND_CODES } from "../../aws/retry";
-import { clickPipesParameters } from "../../checks/parameters";
 import type { AuthLogFacts, AwsFacts, DoctorRequest, ParameterFacts, PolicyJson, RdsTargetFacts, RoleFacts, SimulationFacts, TargetLookup, Unavailable } from "./facts";
 import { unavailable } from "./facts";
 import { CONNECT_ACTION } from "./policyEval";
-import { dbUserArnFor, engineOf } from "./rdsChecks";
+import { dbUserArnFor, engineOf, wantedParameters } from "./rdsChecks";
 
 /** The SDK clients the doctor calls. */
 export interface AwsClients {
@@ -65,6 +64,12 @@ export function decodePolicy(text: string | undefined): PolicyJson {
   }
 }
 
+/** The IAM flag, its pending value and the other pending changes, alike for an instance and a cluster. */
+function iamAuthFacts(enabled: boolean | undefined, pending: { IAMDatabaseAuthenticationEnabled?: boolean } | undefined): Pick<RdsTargetFacts, "iamAuthEnabled" | "pendingIamAuth" | "otherPending"> {
+  const pendingIamAuth = pending?.IAMDatabaseAuthenticationEnabled;
+  return { iamAuthEnabled: enabled === true, ...(typeof pendingIamAuth === "boolean" ? { pendingIamAuth } : {}), otherPending: otherPendingChanges(pending as PendingValues | undefined) };
+}
+
 function fromInstance(i: DBInstance): RdsTargetFacts {
   const group = i.DBParameterGroups?.[0];
   return {
@@ -74,9 +79,7 @@ function fromInstance(i: DBInstance): RdsTargetFacts {
     status: i.DBInstanceStatus ?? "",
     rdsEngine: i.Engine ?? "",
     engineVersion: i.EngineVersion ?? "",
-    iamAuthEnabled: i.IAMDatabaseAuthenticationEnabled === true,
-    ...(typeof i.PendingModifiedValues?.IAMDatabaseAuthenticationEnabled === "boolean" ? { pendingIamAuth: i.PendingModifiedValues.IAMDatabaseAuthenticationEnabled } : {}),
-    otherPending: otherPendingChanges(i.PendingModifiedValues as PendingValues | undefined),
+    ...iamAuthFacts(i.IAMDatabaseAuthenticationEnabled, i.PendingModifiedValues),
     resourceId: i.DbiResourceId ?? "",
     ...(i.BackupRetentionPeriod === undefined ? {} : { backupRetentionPeriod: i.BackupRetentionPeriod }),
     ...(group?.DBParameterGroupName === undefined ? {} : { parameterGroup: group.DBParameterGroupName }),
@@ -96,9 +99,7 @@ function fromCluster(c: DBCluster): RdsTargetFacts {
     status: c.Status ?? "",
     rdsEngine: c.Engine ?? "",
     engineVersion: c.EngineVersion ?? "",
-    iamAuthEnabled: c.IAMDatabaseAuthenticationEnabled === true,
-    ...(typeof c.PendingModifiedValues?.IAMDatabaseAuthenticationEnabled === "boolean" ? { pendingIamAuth: c.PendingModifiedValues.IAMDatabaseAuthenticationEnabled } : {}),
-    otherPending: otherPendingChanges(c.PendingModifiedValues as PendingValues | undefined),
+    ...iamAuthFacts(c.IAMDatabaseAuthenticationEnabled, c.PendingModifiedValues),
     resourceId: c.DbClusterResourceId ?? "",
     ...(c.BackupRetentionPeriod === undefined ? {} : { backupRetentionPeriod: c.BackupRetentionPeriod }),
     ...(c.DBClusterParameterGroup === undefined ? {} : { parameterGroup: c.DBClusterParameterGroup }),
@@ -167,6 +168,16 @@ export async function readParameters(rds: RDSClient, t: RdsTargetFacts, names: r
   return { group, values };
 }
 
+/** Every page of an IAM list call, following `Marker` while `IsTruncated`. */
+async function* iamPages<T extends { IsTruncated?: boolean; Marker?: string }>(list: (marker: { Marker?: string }) => Promise<T>): AsyncGenerator<T> {
+  let marker: string | undefined;
+  do {
+    const page = await list(marker === undefined ? {} : { Marker: marker });
+    yield page;
+    marker = page.IsTruncated === true ? page.Marker : undefined;
+  } while (marker !== undefined);
+}
+
 /** The role, its trust policy, boundary and every policy document. */
 export async function readRole(iam: IAMClient, name: string): Promise<RoleFacts | Unavailable> {
   const sdk = await import("@aws-sdk/client-iam");
@@ -186,9 +197,7 @@ export async function readRole(iam: IAMClient, name: string): Promise<RoleFacts 
     policies: [],
   };
   try {
-    let marker: string | undefined;
-    do {
-      const page: ListRolePoliciesCommandOutput = await iam.send(new sdk.ListRolePoliciesCommand({ RoleName: name, ...(marker === undefined ? {} : { Marker: marker }) }));
+    for await (const page of iamPages((m) => iam.send(new sdk.ListRolePoliciesCommand({ RoleName: name, ...m })))) {
       for (const policy of page.PolicyNames ?? []) {
         try {
           const doc = await iam.send(new sdk.GetRolePolicyCommand({ RoleName: name, PolicyName: policy }));
@@ -197,11 +206,8 @@ export async function readRole(iam: IAMClient, name: string): Promise<RoleFacts 
           facts.policies.push({ name: policy, kind: "inline", error: awsErrorText(e) });
         }
       }
-      marker = page.IsTruncated === true ? page.Marker : undefined;
-    } while (marker !== undefined);
-    marker = undefined;
-    do {
-      const page: ListAttachedRolePoliciesCommandOutput = await iam.send(new sdk.ListAttachedRolePoliciesCommand({ RoleName: name, ...(marker === undefined ? {} : { Marker: marker }) }));
+    }
+    for await (const page of iamPages((m) => iam.send(new sdk.ListAttachedRolePoliciesCommand({ RoleName: name, ...m })))) {
       for (const attached of page.AttachedPolicies ?? []) {
         const arn = attached.PolicyArn ?? "";
         const shown = attached.PolicyName ?? arn;
@@ -213,8 +219,7 @@ export async function readRole(iam: IAMClient, name: string): Promise<RoleFacts 
           facts.policies.push({ name: shown, kind: "attached", error: awsErrorText(e) });
         }
       }
-      marker = page.IsTruncated === true ? page.Marker : undefined;
-    } while (marker !== undefined);
+    }
   } catch (e) {
     return refused(`list the policies of role "${name}"`, "iam:ListRolePolicies and iam:ListAttachedRolePolicies", e);
   }
@@ -316,8 +321,7 @@ export async function gatherAwsFacts(r: DoctorRequest, c: AwsClients, now: numbe
   if (t !== undefined) {
     const engine = engineOf(r, t);
     if (r.cdc && engine !== undefined) {
-      const names = clickPipesParameters({ engine, deployment: t.kind === "cluster" ? "aurora" : "rds", cdc: true, replicationMechanism: r.replicationMechanism, engineVersion: t.engineVersion }).map((p) => p.name);
-      facts.parameters = await readParameters(c.rds, t, names);
+      facts.parameters = await readParameters(c.rds, t, wantedParameters(r, t, engine).map((p) => p.name));
     }
     facts.authLog = await readAuthLog(c.logs, t, r.dbUsername, now);
   }

@@ -7,24 +7,24 @@ import { databaseChecks } from "./dbChecks";
 import type { DoctorFacts } from "./facts";
 import { isUnavailable } from "./facts";
 import { iamChecks } from "./iamChecks";
-import { dbUserArnFor, endpointDoctorCheck, rdsChecks } from "./rdsChecks";
-import { DoctorResult, fail, mergeById, pass, skip } from "./result";
+import { dbUserArnFor, deploymentOf, endpointDoctorCheck, rdsChecks } from "./rdsChecks";
+import { DoctorResult, mergeById, pass, skip, unavailableResult } from "./result";
 
 export function doctorChecks(f: DoctorFacts): DoctorResult[] {
   const { request: r, aws: a, database: db } = f;
   const out: DoctorResult[] = [];
   const live = isUnavailable(db) ? undefined : db;
   if (isUnavailable(a)) {
-    out.push(a.failed ? fail("aws.credentials", a.reason, a.fix ?? "") : skip("aws", a.reason, a.fix), endpointDoctorCheck(r));
+    out.push(a.failed ? unavailableResult("aws.credentials", a) : skip("aws", a.reason, a.fix), endpointDoctorCheck(r));
   } else {
     out.push(pass("aws.credentials", `AWS credentials are for account ${a.callerAccount}${a.callerArn === undefined ? "" : ` (${a.callerArn})`}`));
     out.push(...rdsChecks(r, a, live));
     out.push(...iamChecks(r, a, dbUserArnFor(r, a.target.found ? a.target.target : undefined)));
   }
-  if (isUnavailable(db)) out.push(db.failed ? fail("db.connection", db.reason, db.fix ?? "") : skip("db.connection", db.reason, db.fix));
+  if (isUnavailable(db)) out.push(unavailableResult("db.connection", db));
   else {
     const t = !isUnavailable(a) && a.target.found ? a.target.target : undefined;
-    const where = { deployment: r.deployment ?? (t?.kind === "cluster" ? "aurora" : "rds"), ...(t?.parameterGroup === undefined ? {} : { parameterGroup: t.parameterGroup }) } as const;
+    const where = { deployment: r.deployment ?? (t === undefined ? "rds" : deploymentOf(t)), ...(t?.parameterGroup === undefined ? {} : { parameterGroup: t.parameterGroup }) } as const;
     out.push(...databaseChecks(r, db, where));
   }
   return mergeById(out);

@@ -7,7 +7,7 @@
 import type { TargetFacts } from "../../checks/facts";
 import { mySqlChecks, postgresChecks, PostgresRequest } from "../../checks/readiness";
 import { cdcPrivilegeStatement, holdsDatabase, holdsPrivilege, requireStatement, requiresTls } from "../../mariadbUserPlan";
-import { MY_CDC_PRIVILEGES, myAccount, myCreateUserStatement, myGrantStatements, myIamAuthClause, quotePgIdent } from "../../sql";
+import { MY_CDC_PRIVILEGES, myAccount, myCreateUserStatement, myGrantStatements, myIamAuthClause, postgresSetupStatements, quotePgIdent } from "../../sql";
 import type { DatabaseDoctorFacts, DoctorRequest, MySqlDoctorFacts, PostgresDoctorFacts } from "./facts";
 import { DoctorResult, fail, pass, skip, warn } from "./result";
 
@@ -37,7 +37,9 @@ function postgresUserChecks(r: DoctorRequest, f: PostgresDoctorFacts, user: stri
   } else out.push(pass("db.admin_rds_iam", `Admin "${admin.username}" is not a member of rds_iam, so its password login keeps working`));
 
   if (!f.user.exists) {
-    out.push(fail("db.user", `User "${user}" does not exist in database "${f.database}"'s server`, `run \`setupSql\` as the admin (\`CREATE ROLE ${u} WITH LOGIN; GRANT rds_iam TO ${u};\` and the grants), or \`pulumi up\``));
+    // setupSql's own statements for the user alone (the first is its `-- connect to database` comment).
+    const create = postgresSetupStatements({ username: user, database: f.database, schemas: [], cdc: false }).slice(1).join(" ");
+    out.push(fail("db.user", `User "${user}" does not exist in database "${f.database}"'s server`, `run \`setupSql\` as the admin (\`${create}\` and the grants), or \`pulumi up\``));
     return out;
   }
   out.push(f.user.canLogin ? pass("db.user", `User "${user}" exists and may log in`) : fail("db.user", `User "${user}" exists but may not log in (NOLOGIN)`, `\`ALTER ROLE ${u} WITH LOGIN;\``));

@@ -8,6 +8,7 @@ import { readMySqlFacts, readPostgresFacts } from "../../database/facts";
 import type { AdminConnectionSettings, AdminSession } from "../../database/mysqlSession";
 import type { PgConnectionSettings, PgSession } from "../../database/pgSession";
 import { SqlSession, readHeldGrants } from "../../mariadbUserPlan";
+import { ENGINE_LABELS } from "../../engines";
 import { quoteMyString } from "../../sql";
 import { PASSWORD_ENV } from "./args";
 import type { DatabaseDoctorFacts, DoctorRequest, MySqlDoctorFacts, PgAdminFacts, PgUserFacts, PostgresDoctorFacts, Unavailable } from "./facts";
@@ -31,8 +32,6 @@ export interface DbTarget {
   tlsVerify: boolean;
   tlsCa?: string;
 }
-
-const LABELS = { postgres: "PostgreSQL", mysql: "MySQL", mariadb: "MariaDB" } as const;
 
 function text(v: unknown): string {
   return v === null || v === undefined ? "" : String(v);
@@ -126,7 +125,7 @@ function connectFix(t: DbTarget, message: string): string {
 export async function gatherDatabaseFacts(r: DoctorRequest, t: DbTarget, connect: DbConnectors): Promise<DatabaseDoctorFacts | Unavailable> {
   const tls = { tls: true, ...(t.tlsVerify ? {} : { tlsVerify: false }), ...(t.tlsCa === undefined ? {} : { tlsCa: t.tlsCa }) };
   const common = { host: t.host, port: t.port, adminUsername: t.adminUsername, adminPassword: t.adminPassword, ...tls };
-  const label = LABELS[t.engine];
+  const label = ENGINE_LABELS[t.engine];
   const where = t.engine === "postgres" ? `${label} at ${t.host}:${t.port}/${t.database}` : `${label} at ${t.host}:${t.port}`;
   let session: PgSession | AdminSession;
   try {

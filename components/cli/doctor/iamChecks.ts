@@ -9,7 +9,7 @@ import type { AwsFacts, DoctorRequest, RoleFacts, SimulationFacts } from "./fact
 import { isUnavailable } from "./facts";
 import { putConnectPolicyCommand, updateTrustCommand } from "./fixes";
 import { CONNECT_ACTION, readConnect, trustedPrincipals } from "./policyEval";
-import { DoctorResult, fail, pass, skip, warn } from "./result";
+import { DoctorResult, fail, pass, skip, unavailableResult, warn } from "./result";
 
 /** Placeholder in a fix when the ClickHouse role is not known. */
 const CLICKHOUSE_ROLE_PLACEHOLDER = "<ClickHouse service role ARN>";
@@ -104,7 +104,7 @@ function simulationChecks(a: AwsFacts, connect: DoctorResult, boundary: DoctorRe
   const s = a.simulation;
   const id = "iam.simulation";
   if (s === undefined) return [];
-  if (isUnavailable(s)) return [s.failed ? fail(id, s.reason, s.fix ?? "") : skip(id, s.reason, s.fix)];
+  if (isUnavailable(s)) return [unavailableResult(id, s)];
   const what = `IAM's policy simulator`;
   if (s.decision === "allowed") {
     return [
@@ -132,7 +132,7 @@ export function iamChecks(r: DoctorRequest, a: AwsFacts, dbUserArn: string | und
   const role = a.role;
   const id = "iam.role";
   if (role === undefined) return [skip(id, "The outputs name no `roleArn` or `roleName`")];
-  if (isUnavailable(role)) return [role.failed ? fail(id, role.reason, role.fix ?? "") : skip(id, role.reason, role.fix)];
+  if (isUnavailable(role)) return [unavailableResult(id, role)];
   if (!role.exists) return [fail(id, `Role "${role.name}" does not exist`, "run `pulumi up` to create it again, or check `roleArn` in the outputs")];
   const first =
     r.roleArn !== undefined && role.arn !== undefined && r.roleArn !== role.arn

@@ -5,7 +5,7 @@
  * `SimulatePrincipalPolicy`. Pure.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html
  */
-import { TRUST_ACTIONS } from "../../policy";
+import { CONNECT_ACTION, TRUST_ACTIONS } from "../../policy";
 import type { PolicyJson } from "./facts";
 
 /** A statement in one shape: lists for every element. */
@@ -117,7 +117,7 @@ export interface ConnectReading {
   conditional: string[];
 }
 
-export const CONNECT_ACTION = "rds-db:connect";
+export { CONNECT_ACTION };
 
 /** Reads every policy for `rds-db:connect` on `dbUserArn`. */
 export function readConnect(policies: readonly { name: string; document?: PolicyJson }[], dbUserArn: string): ConnectReading {

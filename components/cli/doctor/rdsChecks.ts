@@ -3,11 +3,11 @@
  * policy names, the endpoint, the engine floors (`targetChecks`), the CDC parameters and the IAM
  * authentication error log. Pure functions over the doctor's facts.
  */
-import { locationFromRdsArn } from "../../arn";
+import { DatabaseLocation, dbUserArn, locationFromRdsArn } from "../../arn";
 import type { TargetFacts } from "../../checks/facts";
 import { clickPipesParameters, RdsParameter } from "../../checks/parameters";
 import { endpointCheck, targetChecks } from "../../checks/readiness";
-import { engineFromRdsEngine, Engine } from "../../engines";
+import { Deployment, engineFromRdsEngine, Engine } from "../../engines";
 import type { AwsFacts, DatabaseDoctorFacts, DoctorRequest, RdsTargetFacts } from "./facts";
 import { isUnavailable } from "./facts";
 import { enableIamAuthCommand, exportAuthLogCommand, modifyParameterCommand, rebootCommand } from "./fixes";
@@ -25,6 +25,16 @@ function label(t: { kind: string; identifier: string }): string {
 function sentenceLabel(t: { kind: string; identifier: string }): string {
   const l = label(t);
   return l.charAt(0).toUpperCase() + l.slice(1);
+}
+
+/** RDS for an instance, Aurora for a cluster. */
+export function deploymentOf(t: Pick<RdsTargetFacts, "kind">): Deployment {
+  return t.kind === "cluster" ? "aurora" : "rds";
+}
+
+/** The parameters ClickPipes needs in the target's parameter group for CDC. */
+export function wantedParameters(r: DoctorRequest, t: RdsTargetFacts, engine: Engine): RdsParameter[] {
+  return clickPipesParameters({ engine, deployment: deploymentOf(t), cdc: true, replicationMechanism: r.replicationMechanism, engineVersion: t.engineVersion });
 }
 
 /** The engine the checks go by: the request's, else the database's own. */
@@ -73,12 +83,21 @@ function pendingCheck(t: RdsTargetFacts): DoctorResult {
   );
 }
 
-/** The dbuser ARN for the live resource ID and the user, or undefined when it cannot be built. */
-export function liveDbUserArn(t: RdsTargetFacts, user: string | undefined): string | undefined {
-  if (user === undefined || t.resourceId === "") return undefined;
+/** Where the target is, from its own ARN; undefined when Describe showed no usable ARN. */
+function liveLocation(t: RdsTargetFacts): DatabaseLocation | undefined {
   try {
-    const l = locationFromRdsArn(t.arn);
-    return `arn:${l.partition}:rds-db:${l.region}:${l.account}:dbuser:${t.resourceId}/${user}`;
+    return locationFromRdsArn(t.arn);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The dbuser ARN for the live resource ID and the user (`arn.ts`), or undefined when it cannot be built. */
+export function liveDbUserArn(t: RdsTargetFacts, user: string | undefined): string | undefined {
+  const location = liveLocation(t);
+  if (user === undefined || location === undefined) return undefined;
+  try {
+    return dbUserArn(location, t.resourceId, user);
   } catch {
     return undefined;
   }
@@ -107,12 +126,7 @@ function resourceIdCheck(r: DoctorRequest, t: RdsTargetFacts): DoctorResult {
     return fail(id, `The policy's resource names resource ID ${resourceId}, but ${label(t)} has ${t.resourceId} (${why})`, fix);
   }
   if (named !== undefined) {
-    let location: ReturnType<typeof locationFromRdsArn> | undefined;
-    try {
-      location = locationFromRdsArn(t.arn);
-    } catch {
-      location = undefined;
-    }
+    const location = liveLocation(t);
     if (location !== undefined && (named.region !== location.region || named.account !== location.account || named.partition !== location.partition)) {
       return fail(id, `\`dbUserArn\` is for ${named.partition}/${named.region}/${named.account}, but ${label(t)} is in ${location.partition}/${location.region}/${location.account}`, fix);
     }
@@ -173,7 +187,7 @@ function parameterChecks(r: DoctorRequest, a: AwsFacts, t: RdsTargetFacts, engin
   const facts = a.parameters;
   if (facts === undefined || !r.cdc) return [];
   if (isUnavailable(facts)) return [skip("rds.parameters", facts.reason)];
-  const wanted = clickPipesParameters({ engine, deployment: t.kind === "cluster" ? "aurora" : "rds", cdc: true, replicationMechanism: r.replicationMechanism, engineVersion: t.engineVersion });
+  const wanted = wantedParameters(r, t, engine);
   const kind = t.kind === "cluster" ? "DB cluster parameter group" : "DB parameter group";
   const group = facts.group;
   const rebootWhat = t.kind === "cluster" ? (t.writerInstance ?? "<writer instance>") : t.identifier;
@@ -233,7 +247,7 @@ export function rdsChecks(r: DoctorRequest, a: AwsFacts, db?: DatabaseDoctorFact
   if (engine !== undefined) {
     const facts: TargetFacts = {
       engine,
-      deployment: t.kind === "cluster" ? "aurora" : "rds",
+      deployment: deploymentOf(t),
       kind: t.kind,
       identifier: t.identifier,
       engineVersion: t.engineVersion,

@@ -3,20 +3,20 @@
  */
 import { tryParseArn } from "../../arn";
 import { REPLICATION_MECHANISMS, ReplicationMechanism } from "../../checks/readiness";
-import { DEFAULT_POSTGRES_SCHEMAS, Deployment, Engine } from "../../engines";
+import { clickPipeSourceType, DEFAULT_POSTGRES_SCHEMAS, Deployment, Engine, ENGINES } from "../../engines";
 import { UsageError } from "../io";
 import type { DoctorOptions } from "./args";
 import type { DoctorRequest } from "./facts";
 import { StackOutputs, databaseFromSetupSql, databasesFromSetupSql, schemasFromSetupSql } from "./outputs";
 
-/** The ClickPipes source types, by engine and deployment. */
-export const SOURCE_TYPES: Readonly<Record<string, { engine: Engine; deployment: Deployment }>> = {
-  rdspostgres: { engine: "postgres", deployment: "rds" },
-  aurorapostgres: { engine: "postgres", deployment: "aurora" },
-  rdsmysql: { engine: "mysql", deployment: "rds" },
-  auroramysql: { engine: "mysql", deployment: "aurora" },
-  rdsmariadb: { engine: "mariadb", deployment: "rds" },
-};
+/** The ClickPipes source types, by engine and deployment: `clickPipeSourceType` read backwards (no Aurora MariaDB). */
+export const SOURCE_TYPES: Readonly<Record<string, { engine: Engine; deployment: Deployment }>> = (() => {
+  const types: Record<string, { engine: Engine; deployment: Deployment }> = {};
+  for (const engine of ENGINES) {
+    for (const deployment of ["rds", "aurora"] as const) types[clickPipeSourceType(engine, deployment)] ??= { engine, deployment };
+  }
+  return types;
+})();
 
 /** What an RDS host name says: whose endpoint it is, and the region. */
 export interface RdsHost {

@@ -3,6 +3,7 @@
  * recent log lines) shown under the summary. Pure.
  */
 import type { CheckResult, CheckStatus } from "../../checks/readiness";
+import type { Unavailable } from "./facts";
 
 export interface DoctorResult extends CheckResult {
   /** Extra lines shown under the summary, such as recent log lines. */
@@ -13,6 +14,9 @@ export const pass = (id: string, summary: string): DoctorResult => ({ id, status
 export const fail = (id: string, summary: string, fix: string): DoctorResult => ({ id, status: "fail", summary, fix });
 export const warn = (id: string, summary: string, fix: string): DoctorResult => ({ id, status: "warn", summary, fix });
 export const skip = (id: string, summary: string, fix?: string): DoctorResult => ({ id, status: "skip", summary, ...(fix === undefined ? {} : { fix }) });
+
+/** Facts that could not be gathered, as one line: a failure for an error, else a skip. */
+export const unavailableResult = (id: string, u: Unavailable): DoctorResult => (u.failed ? fail(id, u.reason, u.fix ?? "") : skip(id, u.reason, u.fix));
 
 const RANK: Readonly<Record<CheckStatus, number>> = { skip: 0, pass: 1, warn: 2, fail: 3 };
 

@@ -6,7 +6,7 @@
 import type { AwsCredentialSettings } from "../../aws/credentials";
 import { connectAdmin } from "../../database/mysqlSession";
 import { connectPostgres } from "../../database/pgSession";
-import { DEFAULT_POSTGRES_DATABASE, Engine } from "../../engines";
+import { DEFAULT_POSTGRES_DATABASE, Engine, ENGINE_LABELS } from "../../engines";
 import type { DoctorOptions } from "./args";
 import { PASSWORD_ENV } from "./args";
 import { AwsClients, awsClients, awsErrorText, gatherAwsFacts } from "./awsGather";
@@ -46,7 +46,6 @@ export interface DoctorReport {
 }
 
 const DEFAULT_PORTS: Readonly<Record<Engine, number>> = { postgres: 5432, mysql: 3306, mariadb: 3306 };
-const LABELS: Readonly<Record<Engine, string>> = { postgres: "PostgreSQL", mysql: "MySQL", mariadb: "MariaDB" };
 
 function credentialSettings(o: DoctorOptions): AwsCredentialSettings | undefined {
   if (o.profile === undefined && o.assumeRoleArn === undefined) return undefined;
@@ -98,7 +97,7 @@ function heading(r: DoctorRequest, component: string | undefined, t: RdsTargetFa
   const parts = [
     ...(component === undefined ? [] : [`component "${component}"`]),
     target === undefined ? "database not identified" : `${target.kind} "${target.identifier}"${r.region === undefined ? "" : ` (${r.region})`}`,
-    r.engine === undefined ? "engine unknown" : LABELS[r.engine],
+    r.engine === undefined ? "engine unknown" : ENGINE_LABELS[r.engine],
     r.cdc ? "CDC" : "Initial Load Only",
     ...(r.dbUsername === undefined ? [] : [`user "${r.dbUsername}"`]),
   ];
