@@ -8,69 +8,25 @@
  * IamAuthEnablement (they call RDS).
  */
 import * as assert from "node:assert/strict";
-import { ChildProcess, execFileSync, spawn } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import * as grpc from "@grpc/grpc-js";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
+import type { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import type { Connection } from "mysql2/promise";
 import { IAM_AUTH_ENABLEMENT, MARIADB_IAM_USER, consumerIdOfUrn } from "../provider/provider";
 import { secretValue } from "../provider/rpcValues";
 import { MariaDbTestServer, cleanUp, mariaDbTestServer, requireMariaDb, showGrants, testCa, uniqueName } from "./support/mariadb";
-
-const ROOT = path.join(__dirname, "..");
-const PLUGIN_DIR = path.join(ROOT, "provider");
-const RUN_PLUGIN = require.resolve("@pulumi/pulumi/cmd/run-plugin");
-
-/** Builds the plugin as its `prepare` script does (tsc from the root's node_modules). */
-function buildPlugin(): void {
-  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(PLUGIN_DIR, "tsconfig.build.json")], { cwd: ROOT, stdio: "pipe" });
-  fs.copyFileSync(path.join(PLUGIN_DIR, "schema.json"), path.join(PLUGIN_DIR, "bin", "provider", "schema.json"));
-}
-
-/** Starts the plugin as the language host does and resolves with the port it prints. */
-function startPlugin(): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [RUN_PLUGIN, PLUGIN_DIR, "127.0.0.1:1"], { cwd: os.tmpdir(), stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /^(\d+)\s*$/m.exec(out);
-      if (m) resolve({ child, port: Number(m[1]) });
-    });
-    child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("exit", (code) => reject(new Error(`plugin exited with ${code}: ${err}`)));
-  });
-}
-
-type Unary<Req, Res> = (req: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown;
-function call<Req, Res>(client: ResourceProviderClient, method: Unary<Req, Res>, req: Req): Promise<Res> {
-  return new Promise((resolve, reject) => method.call(client, req, (e, r) => (e ? reject(e) : resolve(r))));
-}
-
-const struct = (o: Record<string, unknown>) => Struct.fromJavaScript(o as Parameters<typeof Struct.fromJavaScript>[0]);
-const urnOf = (type: string, name: string) => `urn:pulumi:dev::proj::${type}::${name}`;
+import { StartedPlugin, call, startPlugin, struct, urnOf } from "./support/plugin";
 
 describe("the plugin over gRPC, started as the Node.js language host starts it", function () {
   this.timeout(60_000);
-  let child: ChildProcess | undefined;
+  let plugin: StartedPlugin | undefined;
   let client: ResourceProviderClient;
 
   before(async () => {
-    buildPlugin();
-    const started = await startPlugin();
-    child = started.child;
-    client = new ResourceProviderClient(`127.0.0.1:${started.port}`, grpc.credentials.createInsecure());
+    plugin = await startPlugin();
+    client = plugin.client;
   });
 
-  after(() => {
-    client?.close();
-    child?.kill();
-  });
+  after(() => plugin?.stop());
 
   it("GetSchema lists both custom resources", async () => {
     const res = await call<proto.GetSchemaRequest, proto.GetSchemaResponse>(client, client.getSchema, new proto.GetSchemaRequest());
