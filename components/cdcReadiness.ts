@@ -15,6 +15,7 @@ import type { ReadinessRequest, ReadinessTarget } from "./database/readiness";
 
 import { stableProvider, withSecretOutputs } from "./dynamicProvider";
 import type { CdcReadinessInputs, CdcReadinessOutputs } from "./cdcReadinessProvider";
+import type { Registration } from "./pluginResources";
 
 export { CdcReadinessInputs, CdcReadinessOutputs, cdcReadinessProvider, connectionChanged, readinessChanged } from "./cdcReadinessProvider";
 
@@ -43,23 +44,29 @@ export class CdcReadiness extends pulumi.dynamic.Resource {
   declare public readonly binlogRetentionHoursAfter: pulumi.Output<number | null | undefined>;
 
   constructor(name: string, args: CdcReadinessArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: pulumi.Inputs = {
-      host: args.host,
-      port: args.port,
-      database: args.database ?? "",
-      adminUsername: args.adminUsername,
-      adminPassword: pulumi.secret(args.adminPassword),
-      target: args.target,
-      check: args.check,
-      mode: args.mode,
-      tls: args.tls ?? true,
-      tlsVerify: args.tlsVerify,
-      tlsCa: args.tlsCa,
-      results: undefined,
-      warnings: undefined,
-      binlogRetentionHoursBefore: undefined,
-      binlogRetentionHoursAfter: undefined,
-    };
-    super(provider, name, props, withSecretOutputs(opts, "adminPassword"));
+    const r = cdcReadinessRegistration(name, args, opts);
+    super(provider, name, r.props, r.opts);
   }
+}
+
+/** @internal What {@link CdcReadiness} registers (also the plugin's custom resource of the same kind, see pluginResources.ts). */
+export function cdcReadinessRegistration(_name: string, args: CdcReadinessArgs, opts?: pulumi.CustomResourceOptions): Registration {
+  const props: pulumi.Inputs = {
+    host: args.host,
+    port: args.port,
+    database: args.database ?? "",
+    adminUsername: args.adminUsername,
+    adminPassword: pulumi.secret(args.adminPassword),
+    target: args.target,
+    check: args.check,
+    mode: args.mode,
+    tls: args.tls ?? true,
+    tlsVerify: args.tlsVerify,
+    tlsCa: args.tlsCa,
+    results: undefined,
+    warnings: undefined,
+    binlogRetentionHoursBefore: undefined,
+    binlogRetentionHoursAfter: undefined,
+  };
+  return { props, opts: withSecretOutputs(opts, "adminPassword") };
 }

@@ -10,9 +10,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { dbUserArn as buildDbUserArn } from "./arn";
 import { ClickPipeSource, clickPipeSource, setupSql } from "./clickpipe";
 import { Engine, PipeMode, pipeModes } from "./engines";
-import { IamAuthEnablement } from "./iamAuth";
+import { IamAuthEnablement, iamAuthEnablementRegistration } from "./iamAuth";
 import type { AwsCredentialSettings } from "./aws/credentials";
-import { MariaDbIamUser } from "./mariadbUser";
+import { MariaDbIamUser, mariaDbIamUserRegistration } from "./mariadbUser";
 import { createMySqlIamUser } from "./mysqlUser";
 import { createPostgresIamUser } from "./postgresUser";
 import { createClickPipesRole } from "./role";
@@ -22,11 +22,24 @@ import { ENGINE_LABELS, ValidationError, fixedMessage } from "./validation";
 import { claimDatabaseUser, parentUrnOf } from "./database/userClaims";
 import type { CdcCheckMode } from "./cdcArgs";
 import type { ReplicationMechanism } from "./checks/readiness";
-import { CdcReadiness } from "./cdcReadiness";
+import { CdcReadiness, cdcReadinessRegistration } from "./cdcReadiness";
 import { ReadinessRequest } from "./database/readiness";
-import { PostgresPublication } from "./postgresPublication";
+import { PostgresPublication, postgresPublicationRegistration } from "./postgresPublication";
+import { ChildOf, ChildResourceMode, DYNAMIC_CHILDREN, registerChild } from "./pluginResources";
 import { createPublicationStatement } from "./database/publication";
 import type { ClickHouseServiceArgs } from "./clickhouse/service";
+
+/** The children of each component (getters, so that they are not outputs: see the class). */
+interface Children {
+  iamAuth?: ChildOf<IamAuthEnablement>;
+  dbUser?: pulumi.Resource;
+  readiness?: ChildOf<CdcReadiness>;
+  publication?: pulumi.Resource;
+}
+const CHILDREN = new WeakMap<object, Children>();
+function childrenOf(component: object): Children {
+  return CHILDREN.get(component) ?? {};
+}
 
 /** The component's type token. */
 export const CLICKPIPES_RDS_IAM_ACCESS_TYPE = "clickpipes-rds-iam:index:ClickPipesRdsIamAccess";
@@ -195,8 +208,8 @@ export interface ClickPipesRdsIamAccessArgs {
    * (the MariaDB user, the CDC readiness check, the PostgreSQL publication): it must chain to an
    * Amazon RDS certificate authority (or `tlsCa`) and name the endpoint. `false` still encrypts
    * but sends the admin password to whoever answers at the endpoint: use it only to get past a
-   * region whose CA is not bundled, and prefer `tlsCa` there. The @pulumi/postgresql and
-   * @pulumi/mysql providers the component creates cannot verify (see docs/security.md).
+   * region whose CA is not bundled, and prefer `tlsCa` there. The `@pulumi/postgresql` and
+   * `@pulumi/mysql` providers the component creates cannot verify (see docs/security.md).
    * @default true
    * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
    */
@@ -234,6 +247,7 @@ export interface ClickPipesRdsIamAccessArgs {
 export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
   /** ARN of the role ClickPipes assumes: {RDS_ACCESS_IAM_ROLE_ARN} in the ClickHouse guide. */
   declare readonly roleArn: pulumi.Output<string>;
+  /** Name of that role. */
   declare readonly roleName: pulumi.Output<string>;
   /** `arn:<partition>:rds-db:<region>:<account>:dbuser:<resourceId>/<dbUsername>`. */
   declare readonly dbUserArn: pulumi.Output<string>;
@@ -241,7 +255,9 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
   declare readonly resourceId: pulumi.Output<string>;
   /** Endpoint ClickPipes connects to (Aurora: the cluster writer endpoint). */
   declare readonly host: pulumi.Output<string>;
+  /** Port ClickPipes connects to. */
   declare readonly port: pulumi.Output<number>;
+  /** The IAM-authenticated database user ClickPipes logs in as. */
   declare readonly dbUsername: pulumi.Output<string>;
   /** The fields of the ClickPipe source to create. */
   declare readonly clickPipeSource: pulumi.Output<ClickPipeSource>;
@@ -250,17 +266,32 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
   /** The SQL equivalent of the database user and grants (run it by hand when `createDbUser` is false). */
   declare readonly setupSql: pulumi.Output<string>;
 
-  /** The IAM role and its inline `rds-db:connect` policy. */
+  /** The IAM role ClickPipes assumes. */
   declare readonly role: aws.iam.Role;
+  /** The role's inline `rds-db:connect` policy. */
   declare readonly rolePolicy: aws.iam.RolePolicy;
-  /** The resource that turns on IAM auth (identifier targets), if any. */
-  declare readonly iamAuth: IamAuthEnablement | undefined;
+  // The children below are getters, not properties: they are not outputs of the component (the
+  // plugin's schema lists only properties), and their classes depend on how it was registered.
+
+  /**
+   * The resource that turns on IAM auth (identifier targets), if any: an `IamAuthEnablement`, or
+   * when the plugin constructed the component, its custom resource of the same kind.
+   */
+  get iamAuth(): ChildOf<IamAuthEnablement> | undefined {
+    return childrenOf(this).iamAuth;
+  }
   /** The database user resource, if `createDbUser`. */
-  declare readonly dbUser: pulumi.Resource | undefined;
+  get dbUser(): pulumi.Resource | undefined {
+    return childrenOf(this).dbUser;
+  }
   /** CDC with `createDbUser` and admin credentials: the readiness check every grant waits on. */
-  declare readonly readiness: CdcReadiness | undefined;
+  get readiness(): ChildOf<CdcReadiness> | undefined {
+    return childrenOf(this).readiness;
+  }
   /** PostgreSQL CDC with `createDbUser` and `createPublication`: the publication ClickPipes reads. */
-  declare readonly publication: pulumi.Resource | undefined;
+  get publication(): pulumi.Resource | undefined {
+    return childrenOf(this).publication;
+  }
 
   constructor(name: string, args: ClickPipesRdsIamAccessArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Plain arguments are checked before anything is registered.
@@ -326,8 +357,18 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
       pipeModes: pulumi.output(pipeModes(a.cdc)),
       setupSql: this.setupSqlOutput(a),
     };
-    Object.assign(this, outputs, { role, rolePolicy: policy, iamAuth, dbUser, readiness, publication });
+    Object.assign(this, outputs, { role, rolePolicy: policy });
+    CHILDREN.set(this, { iamAuth, dbUser, readiness, publication });
     this.registerOutputs(outputs);
+  }
+
+  /**
+   * How this component registers its children: the npm package's dynamic resources. The plugin
+   * (provider/construct.ts) overrides it to register them as its own custom resources.
+   * @internal
+   */
+  protected childResourceMode(): ChildResourceMode {
+    return DYNAMIC_CHILDREN;
   }
 
   /** Runs a check, turning a `ValidationError` into a `pulumi.ResourceError` that names this component. */
@@ -382,9 +423,11 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
    * checkTarget refuses a target whose flag is off (the cluster lookup reports it; an instance is
    * read with `aws.rds.Instance.get`, which modifies nothing).
    */
-  private iamAuthEnablement(name: string, a: NormalizedArgs, target: pulumi.Output<TargetInfo>, readiness: CdcReadiness | undefined): IamAuthEnablement | undefined {
+  private iamAuthEnablement(name: string, a: NormalizedArgs, target: pulumi.Output<TargetInfo>, readiness: pulumi.Resource | undefined): ChildOf<IamAuthEnablement> | undefined {
     if (!a.enablesIamAuth) return undefined;
-    return new IamAuthEnablement(
+    return registerChild(
+      this.childResourceMode(),
+      "iamAuthEnablement",
       `${name}-iam-auth`,
       {
         targetKind: a.target.kind === "dbClusterIdentifier" ? "cluster" : "instance",
@@ -398,6 +441,8 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
         targetArn: target.arn,
       },
       { parent: this, dependsOn: readiness === undefined ? [] : [readiness] },
+      iamAuthEnablementRegistration,
+      IamAuthEnablement,
     );
   }
 
@@ -406,7 +451,7 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
    * admin and refuses an unready source before any user or grant exists. Without credentials (a
    * provider passed in) it cannot connect: a warning says the check did not run.
    */
-  private cdcReadiness(name: string, a: NormalizedArgs, target: pulumi.Output<TargetInfo>): CdcReadiness | undefined {
+  private cdcReadiness(name: string, a: NormalizedArgs, target: pulumi.Output<TargetInfo>): ChildOf<CdcReadiness> | undefined {
     if (!a.cdc || !a.createDbUser) return undefined;
     if (a.adminUsername === undefined || a.adminPassword === undefined) {
       void pulumi.log.warn(
@@ -420,7 +465,9 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
       a.engine === "postgres"
         ? { engine: "postgres", request: { cdc: true, schemas: [...a.schemas], publication: o.publication } }
         : { engine: a.engine, request: { cdc: true, replicationMechanism: o.replicationMechanism ?? "GTID", setsBinlogRetentionHours: o.binlogRetentionHours } };
-    const readiness = new CdcReadiness(
+    const readiness = registerChild(
+      this.childResourceMode(),
+      "cdcReadiness",
       `${name}-cdc-readiness`,
       {
         host: target.host,
@@ -435,6 +482,8 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
         tlsCa: a.tls.ca,
       },
       { parent: this },
+      cdcReadinessRegistration,
+      CdcReadiness,
     );
     readiness.warnings.apply((warnings) => {
       for (const w of warnings ?? []) void pulumi.log.warn(w, this);
@@ -451,7 +500,9 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
     const p = a.cdcOptions.publication;
     if (a.engine !== "postgres" || !a.createDbUser || p === undefined || !p.create) return undefined;
     if (a.adminUsername !== undefined && a.adminPassword !== undefined) {
-      return new PostgresPublication(
+      return registerChild(
+        this.childResourceMode(),
+        "postgresPublication",
         `${name}-publication`,
         {
           host: target.host,
@@ -466,6 +517,8 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
           resourceId: target.resourceId,
         },
         { parent: this, dependsOn },
+        postgresPublicationRegistration,
+        PostgresPublication,
       );
     }
     const scope = p.scope;
@@ -536,7 +589,9 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
         return createMySqlIamUser(name, { username, databases: a.databases, cdc: a.cdc, provider, dependsOn }, this).user;
       }
       case "mariadb":
-        return new MariaDbIamUser(
+        return registerChild(
+          this.childResourceMode(),
+          "mariaDbIamUser",
           `${name}-db-user`,
           {
             host: target.host,
@@ -553,6 +608,8 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
             tlsCa: a.tls.ca,
           },
           { parent: this, dependsOn },
+          mariaDbIamUserRegistration,
+          MariaDbIamUser,
         );
       default: {
         const unreachable: never = a.engine;

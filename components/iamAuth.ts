@@ -19,6 +19,7 @@ import { stableProvider } from "./dynamicProvider";
 import { checkedInput } from "./validation";
 import { validateAwsCredentials, validateBoolean, validateChoice, validateName, validateTimeoutMinutes } from "./aws/iamAuthArgs";
 import { enablerKey, firstEnablerFor } from "./aws/iamAuthRegistry";
+import type { Registration } from "./pluginResources";
 
 export { IAM_AUTH_MODES, IamAuthInputs, IamAuthMode, IamAuthOutputs, diffIamAuth, iamAuthProvider, targetOf } from "./iamAuthProvider";
 
@@ -114,6 +115,48 @@ export function consumerIdOf(parentUrn: string | undefined, name: string): strin
 }
 
 /**
+ * @internal What {@link IamAuthEnablement} registers (also the plugin's custom resource of the
+ * same kind, see pluginResources.ts): the checked, defaulted inputs, and the options that make a
+ * second enabler of the same database wait for the first.
+ */
+export function iamAuthEnablementRegistration(name: string, args: IamAuthEnablementArgs, opts: pulumi.CustomResourceOptions = {}): Registration {
+  validateChoice("targetKind", args.targetKind, TARGET_KINDS);
+  validateChoice("mode", args.mode, IAM_AUTH_MODES);
+  if (args.awsCredentials !== undefined) validateAwsCredentials("awsCredentials", args.awsCredentials);
+  const identifier = checked<string>(args.identifier, undefined, (v) => validateName("identifier", v, "orders-db"));
+  const region = checked<string>(args.region, undefined, (v) => validateName("region", v, "eu-west-1"));
+  // Registered once the database is known: a later enabler for it waits for the first. A
+  // promise, not an Output: an Output in `dependsOn` adds the resources its value came from
+  // (here the parent component, whose children include this resource: a cycle).
+  const registered: { self?: pulumi.Resource } = {};
+  const first = resolvedValue(pulumi.all([region, identifier])).then((known): pulumi.Resource[] => {
+    if (known === undefined) return []; // unknown at preview: nothing is created then
+    const earlier = firstEnablerFor(enablerKey(known[0], args.targetKind, known[1]), { name, resource: registered.self as pulumi.Resource });
+    return earlier === undefined ? [] : [earlier.resource];
+  });
+  const props = {
+    targetKind: args.targetKind,
+    identifier,
+    region,
+    mode: args.mode,
+    restoreOnDelete: checked(args.restoreOnDelete, false, (v) => validateBoolean("restoreOnDelete", v)),
+    timeoutMinutes: checked(args.timeoutMinutes, DEFAULT_TIMEOUT_MINUTES, (v) => validateTimeoutMinutes("timeoutMinutes", v)),
+    applyPendingModifications: checked(args.applyPendingModifications, false, (v) => validateBoolean("applyPendingModifications", v)),
+    awsCredentials: args.awsCredentials,
+    targetArn: args.targetArn,
+    // From a promise: depending on the parent's URN Output would make this resource depend on its parent.
+    consumerId: pulumi.output((opts.parent === undefined ? Promise.resolve(undefined) : resolvedValue(opts.parent.urn)).then((parentUrn) => consumerIdOf(parentUrn, name))),
+    enabledSetting: true,
+    previouslyEnabled: undefined,
+    changedByThis: undefined,
+    iamDatabaseAuthenticationEnabled: undefined,
+  };
+  // The engine flattens nested lists and promises of resources in `dependsOn`.
+  const dependsOn = [...(opts.dependsOn === undefined ? [] : [opts.dependsOn]), first] as unknown as pulumi.Input<pulumi.Resource>[];
+  return { props, opts: { ...opts, dependsOn }, registered: (self) => void (registered.self = self) };
+}
+
+/**
  * Enables (or verifies) IAM database authentication on an existing RDS instance or Aurora cluster.
  * A second enabler for the same database in the same program waits for the first and then only
  * records itself as another consumer.
@@ -136,40 +179,8 @@ export class IamAuthEnablement extends pulumi.dynamic.Resource {
   declare readonly iamDatabaseAuthenticationEnabled: pulumi.Output<boolean>;
 
   constructor(name: string, args: IamAuthEnablementArgs, opts: pulumi.CustomResourceOptions = {}) {
-    validateChoice("targetKind", args.targetKind, TARGET_KINDS);
-    validateChoice("mode", args.mode, IAM_AUTH_MODES);
-    if (args.awsCredentials !== undefined) validateAwsCredentials("awsCredentials", args.awsCredentials);
-    const identifier = checked<string>(args.identifier, undefined, (v) => validateName("identifier", v, "orders-db"));
-    const region = checked<string>(args.region, undefined, (v) => validateName("region", v, "eu-west-1"));
-    // Registered once the database is known: a later enabler for it waits for the first. A
-    // promise, not an Output: an Output in `dependsOn` adds the resources its value came from
-    // (here the parent component, whose children include this resource: a cycle).
-    const registered: { self?: pulumi.Resource } = {};
-    const first = resolvedValue(pulumi.all([region, identifier])).then((known): pulumi.Resource[] => {
-      if (known === undefined) return []; // unknown at preview: nothing is created then
-      const earlier = firstEnablerFor(enablerKey(known[0], args.targetKind, known[1]), { name, resource: registered.self as pulumi.Resource });
-      return earlier === undefined ? [] : [earlier.resource];
-    });
-    const props = {
-      targetKind: args.targetKind,
-      identifier,
-      region,
-      mode: args.mode,
-      restoreOnDelete: checked(args.restoreOnDelete, false, (v) => validateBoolean("restoreOnDelete", v)),
-      timeoutMinutes: checked(args.timeoutMinutes, DEFAULT_TIMEOUT_MINUTES, (v) => validateTimeoutMinutes("timeoutMinutes", v)),
-      applyPendingModifications: checked(args.applyPendingModifications, false, (v) => validateBoolean("applyPendingModifications", v)),
-      awsCredentials: args.awsCredentials,
-      targetArn: args.targetArn,
-      // From a promise: depending on the parent's URN Output would make this resource depend on its parent.
-      consumerId: pulumi.output((opts.parent === undefined ? Promise.resolve(undefined) : resolvedValue(opts.parent.urn)).then((parentUrn) => consumerIdOf(parentUrn, name))),
-      enabledSetting: true,
-      previouslyEnabled: undefined,
-      changedByThis: undefined,
-      iamDatabaseAuthenticationEnabled: undefined,
-    };
-    // The engine flattens nested lists and promises of resources in `dependsOn`.
-    const dependsOn = [...(opts.dependsOn === undefined ? [] : [opts.dependsOn]), first] as unknown as pulumi.Input<pulumi.Resource>[];
-    super(provider, name, props, { ...opts, dependsOn });
-    registered.self = this;
+    const r = iamAuthEnablementRegistration(name, args, opts);
+    super(provider, name, r.props, r.opts);
+    r.registered?.(this);
   }
 }

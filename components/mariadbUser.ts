@@ -21,6 +21,7 @@ import type { AdminConnectionArgs } from "./database/adminConnectionArgs";
 import { claimMariaDbUser, parentUrnOf } from "./database/userClaims";
 import { stableProvider, withSecretOutputs } from "./dynamicProvider";
 import type { MariaDbIamUserInputs, MariaDbIamUserOutputs } from "./mariadbUserProvider";
+import type { Registration } from "./pluginResources";
 
 /** The provider Pulumi serializes into the state: it names only `clickpipes-rds-iam/providers`. */
 const provider = stableProvider<MariaDbIamUserInputs, MariaDbIamUserOutputs>("mariaDbIamUser");
@@ -96,11 +97,20 @@ export class MariaDbIamUser extends pulumi.dynamic.Resource {
   declare public readonly userCreated: pulumi.Output<boolean>;
 
   constructor(name: string, args: MariaDbIamUserArgs, opts?: pulumi.CustomResourceOptions) {
-    // The registration waits on the claim: a duplicate fails it before anything is created.
-    const host = pulumi.all([args.host, args.port, parentUrnOf(opts)]).apply(([h, port, parent]) => {
-      claimMariaDbUser({ host: h, port, username: args.username, name, owner: `${parent}::${name}` });
-      return h;
-    });
-    super(provider, name, mariaDbIamUserProps({ ...args, host }), mariaDbIamUserOptions(opts));
+    const r = mariaDbIamUserRegistration(name, args, opts);
+    super(provider, name, r.props, r.opts);
   }
+}
+
+/**
+ * @internal What {@link MariaDbIamUser} registers (also the plugin's custom resource of the same
+ * kind, see pluginResources.ts). The registration waits on the claim of the user on its server: a
+ * duplicate in the program fails it before anything is created.
+ */
+export function mariaDbIamUserRegistration(name: string, args: MariaDbIamUserArgs, opts?: pulumi.CustomResourceOptions): Registration {
+  const host = pulumi.all([args.host, args.port, parentUrnOf(opts)]).apply(([h, port, parent]) => {
+    claimMariaDbUser({ host: h, port, username: args.username, name, owner: `${parent}::${name}` });
+    return h;
+  });
+  return { props: mariaDbIamUserProps({ ...args, host }), opts: mariaDbIamUserOptions(opts) };
 }

@@ -12,6 +12,7 @@ import type { PublicationScope } from "./checks/readiness";
 
 import { stableProvider, withSecretOutputs } from "./dynamicProvider";
 import type { PostgresPublicationInputs } from "./postgresPublicationProvider";
+import type { Registration } from "./pluginResources";
 
 export { PostgresPublicationInputs, diffPublication, postgresPublicationProvider } from "./postgresPublicationProvider";
 
@@ -38,19 +39,25 @@ export class PostgresPublication extends pulumi.dynamic.Resource {
   declare public readonly scope: pulumi.Output<PublicationScope>;
 
   constructor(name: string, args: PostgresPublicationArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: pulumi.Inputs = {
-      host: args.host,
-      port: args.port,
-      database: args.database,
-      adminUsername: args.adminUsername,
-      adminPassword: pulumi.secret(args.adminPassword),
-      publicationName: args.name,
-      scope: args.scope,
-      tls: args.tls ?? true,
-      tlsVerify: args.tlsVerify,
-      tlsCa: args.tlsCa,
-      resourceId: args.resourceId,
-    };
-    super(provider, name, props, withSecretOutputs(opts, "adminPassword"));
+    const r = postgresPublicationRegistration(name, args, opts);
+    super(provider, name, r.props, r.opts);
   }
+}
+
+/** @internal What {@link PostgresPublication} registers (also the plugin's custom resource of the same kind, see pluginResources.ts). */
+export function postgresPublicationRegistration(_name: string, args: PostgresPublicationArgs, opts?: pulumi.CustomResourceOptions): Registration {
+  const props: pulumi.Inputs = {
+    host: args.host,
+    port: args.port,
+    database: args.database,
+    adminUsername: args.adminUsername,
+    adminPassword: pulumi.secret(args.adminPassword),
+    publicationName: args.name,
+    scope: args.scope,
+    tls: args.tls ?? true,
+    tlsVerify: args.tlsVerify,
+    tlsCa: args.tlsCa,
+    resourceId: args.resourceId,
+  };
+  return { props, opts: withSecretOutputs(opts, "adminPassword") };
 }

@@ -14,19 +14,26 @@
  * - A `read` that returns no id (the resource is gone) returns an empty id, which the engine reads
  *   as "deleted".
  *
- * `construct` of the component `ClickPipesRdsIamAccess` is not served yet: see docs/other-languages.md.
+ * - State written by the npm package's dynamic resources (a stack that moved to a generated SDK:
+ *   the children's alias maps the old resources onto these) carries the serialized dynamic
+ *   provider as `__provider`; it is dropped from old inputs and outputs before the CRUD sees them.
+ *
+ * `construct` builds the component `ClickPipesRdsIamAccess` with these custom resources as its
+ * children (construct.ts).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { IAM_AUTH_MODES } from "../components/iamAuthProvider";
+import { CDC_CHECK_MODES } from "../components/cdcArgs";
+import { PACKAGE_NAME, PLUGIN_RESOURCE_TYPES } from "../components/pluginResources";
+import { CLICKPIPES_RDS_IAM_ACCESS_TYPE, PLUGIN_DOWNLOAD_URL, constructComponent } from "./construct";
 import { DEFAULT_TIMEOUT_MINUTES, TARGET_KINDS } from "../components/iamAuthRds";
 import { CompleteProvider, ProviderKind, dynamicProvider } from "../components/providers";
 import { unwrapProperties, wrapSecrets } from "./rpcValues";
 
-/** The package name: the first segment of every type token. */
-export const PACKAGE_NAME = "clickpipes-rds-iam";
+export { PACKAGE_NAME, PLUGIN_DOWNLOAD_URL };
 
 /** One custom resource of the plugin. */
 export interface CustomResourceKind {
@@ -102,20 +109,72 @@ function prepareMariaDbIamUser(_urn: string, news: Record<string, unknown>): { i
   return { inputs: { ...news, cdc: news.cdc ?? false, tls: news.tls ?? true }, failures };
 }
 
-export const IAM_AUTH_ENABLEMENT = `${PACKAGE_NAME}:index:IamAuthEnablement`;
-export const MARIADB_IAM_USER = `${PACKAGE_NAME}:index:MariaDbIamUser`;
-export const COMPONENT = `${PACKAGE_NAME}:index:ClickPipesRdsIamAccess`;
+/** The admin connection's inputs, as the readiness check and the publication take them. */
+function prepareAdminConnection(news: Record<string, unknown>, failures: Failures): void {
+  for (const key of ["host", "adminUsername", "adminPassword"]) requireString(news, key, failures);
+  if (typeof news.port !== "number" || !Number.isInteger(news.port) || news.port <= 0) failures.push({ property: "port", reason: "port must be a positive integer" });
+  for (const key of ["tls", "tlsVerify"]) optionalType(news, key, "boolean", failures);
+  optionalType(news, "tlsCa", "string", failures);
+}
+
+function requireObject(news: Record<string, unknown>, key: string, failures: Failures): void {
+  const v = news[key];
+  if (v === null || typeof v !== "object" || Array.isArray(v)) failures.push({ property: key, reason: `${key} must be an object` });
+}
+
+/** The CDC readiness check: registered by the component (construct), not meant to be used on its own. */
+function prepareCdcReadiness(_urn: string, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: Failures } {
+  const failures: Failures = [];
+  prepareAdminConnection(news, failures);
+  optionalType(news, "database", "string", failures);
+  requireObject(news, "target", failures);
+  requireObject(news, "check", failures);
+  requireChoice(news, "mode", CDC_CHECK_MODES, failures);
+  return { inputs: { ...news, database: news.database ?? "", tls: news.tls ?? true }, failures };
+}
+
+/** The PostgreSQL publication: registered by the component (construct), not meant to be used on its own. */
+function preparePostgresPublication(_urn: string, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: Failures } {
+  const failures: Failures = [];
+  prepareAdminConnection(news, failures);
+  requireString(news, "database", failures);
+  requireString(news, "publicationName", failures);
+  requireObject(news, "scope", failures);
+  optionalType(news, "resourceId", "string", failures);
+  return { inputs: { ...news, tls: news.tls ?? true }, failures };
+}
+
+export const IAM_AUTH_ENABLEMENT = PLUGIN_RESOURCE_TYPES.iamAuthEnablement;
+export const MARIADB_IAM_USER = PLUGIN_RESOURCE_TYPES.mariaDbIamUser;
+export const CDC_READINESS = PLUGIN_RESOURCE_TYPES.cdcReadiness;
+export const POSTGRES_PUBLICATION = PLUGIN_RESOURCE_TYPES.postgresPublication;
+export const COMPONENT = CLICKPIPES_RDS_IAM_ACCESS_TYPE;
 
 /** The custom resources the plugin serves, by type token. */
 export const CUSTOM_RESOURCES: Readonly<Record<string, CustomResourceKind>> = {
   [IAM_AUTH_ENABLEMENT]: { token: IAM_AUTH_ENABLEMENT, kind: "iamAuthEnablement", secretProperties: [], prepare: prepareIamAuthEnablement },
   [MARIADB_IAM_USER]: { token: MARIADB_IAM_USER, kind: "mariaDbIamUser", secretProperties: ["adminPassword"], prepare: prepareMariaDbIamUser },
+  [CDC_READINESS]: { token: CDC_READINESS, kind: "cdcReadiness", secretProperties: ["adminPassword"], prepare: prepareCdcReadiness },
+  [POSTGRES_PUBLICATION]: { token: POSTGRES_PUBLICATION, kind: "postgresPublication", secretProperties: ["adminPassword"], prepare: preparePostgresPublication },
 };
 
-/** The message of a `construct` call: the component is not served by the plugin yet. */
-export const CONSTRUCT_NOT_SUPPORTED =
-  `${COMPONENT} cannot be constructed by the plugin yet: its children are Pulumi dynamic resources, which programs in other languages cannot load ` +
-  `(pulumi/pulumi#5455). Use the custom resources ${IAM_AUTH_ENABLEMENT} and ${MARIADB_IAM_USER} directly; see docs/other-languages.md.`;
+/** The key under which a dynamic resource's state holds its serialized provider. */
+const DYNAMIC_PROVIDER_KEY = "__provider";
+
+/** Old inputs or outputs without the serialized provider of a dynamic resource's state. */
+function withoutDynamicProvider(props: unknown): unknown {
+  if (props === null || typeof props !== "object" || !(DYNAMIC_PROVIDER_KEY in props)) return props;
+  const { [DYNAMIC_PROVIDER_KEY]: _dropped, ...rest } = props as Record<string, unknown>;
+  return rest;
+}
+
+/** The component's outputs: its properties in the schema. */
+export function componentOutputNames(schema: string): string[] {
+  const parsed = JSON.parse(schema) as { resources?: Record<string, { properties?: Record<string, unknown> }> };
+  const properties = parsed.resources?.[COMPONENT]?.properties;
+  if (properties === undefined) throw new Error(`The plugin's schema has no ${COMPONENT}; regenerate it with \`npm run schema\`.`);
+  return Object.keys(properties);
+}
 
 /** The type token of a URN (`urn:pulumi:stack::project::[parent$]type::name`). */
 export function typeOfUrn(urn: string): string {
@@ -197,7 +256,7 @@ export class ClickPipesRdsIamProvider implements pulumi.provider.Provider {
     }
     const prepared = kind.prepare(urn, n.value);
     if (prepared.failures.length > 0) return { inputs: wrapSecrets(n.value, secrets), failures: prepared.failures };
-    const o = unwrapProperties(olds);
+    const o = unwrapProperties(withoutDynamicProvider(olds));
     const result = await this.operations(kind.kind).check(o.value, prepared.inputs);
     return {
       inputs: wrapSecrets((result.inputs ?? prepared.inputs) as Record<string, unknown>, secrets),
@@ -209,7 +268,7 @@ export class ClickPipesRdsIamProvider implements pulumi.provider.Provider {
     const kind = resourceKindOf(urn);
     const n = unwrapProperties(news);
     if (n.unknowns.size > 0) return { changes: true };
-    const o = unwrapProperties(olds);
+    const o = unwrapProperties(withoutDynamicProvider(olds));
     const result = await this.operations(kind.kind).diff(id, o.value, n.value);
     return {
       ...(result.changes === undefined ? {} : { changes: result.changes }),
@@ -229,7 +288,7 @@ export class ClickPipesRdsIamProvider implements pulumi.provider.Provider {
 
   async read(id: string, urn: string, props?: unknown): Promise<pulumi.provider.ReadResult> {
     const kind = resourceKindOf(urn);
-    const p = unwrapProperties(props);
+    const p = unwrapProperties(withoutDynamicProvider(props));
     const result = await this.operations(kind.kind).read(id, p.value);
     if (result.id === undefined || result.id === "") return { id: "", props: {} };
     return { id: result.id, props: wrapSecrets(result.props as Record<string, unknown>, [...p.secrets, ...kind.secretProperties]) };
@@ -237,7 +296,7 @@ export class ClickPipesRdsIamProvider implements pulumi.provider.Provider {
 
   async update(id: string, urn: string, olds: unknown, news: unknown): Promise<pulumi.provider.UpdateResult> {
     const kind = resourceKindOf(urn);
-    const o = unwrapProperties(olds);
+    const o = unwrapProperties(withoutDynamicProvider(olds));
     const n = unwrapProperties(news);
     const secrets = [...n.secrets, ...kind.secretProperties];
     const result = await wrappingInitErrors(secrets, () => this.operations(kind.kind).update(id, o.value, n.value));
@@ -246,10 +305,11 @@ export class ClickPipesRdsIamProvider implements pulumi.provider.Provider {
 
   async delete(id: string, urn: string, props: unknown): Promise<void> {
     const kind = resourceKindOf(urn);
-    await this.operations(kind.kind).delete(id, unwrapProperties(props).value);
+    await this.operations(kind.kind).delete(id, unwrapProperties(withoutDynamicProvider(props)).value);
   }
 
-  async construct(name: string, type: string): Promise<pulumi.provider.ConstructResult> {
-    throw new Error(`${CONSTRUCT_NOT_SUPPORTED} (construct of ${type} "${name}")`);
+  async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<pulumi.provider.ConstructResult> {
+    if (type !== COMPONENT) throw new Error(`unknown component type ${type}: the ${PACKAGE_NAME} plugin constructs ${COMPONENT}`);
+    return constructComponent(name, inputs, options, { version: this.version, pluginDownloadURL: PLUGIN_DOWNLOAD_URL }, componentOutputNames(this.schema));
   }
 }

@@ -10,10 +10,11 @@ import * as path from "node:path";
 import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { CompleteProvider } from "../components/providers";
 import {
-  CONSTRUCT_NOT_SUPPORTED,
+  CDC_READINESS,
   ClickPipesRdsIamProvider,
   IAM_AUTH_ENABLEMENT,
   MARIADB_IAM_USER,
+  POSTGRES_PUBLICATION,
   consumerIdOfUrn,
   pluginVersion,
   readSchema,
@@ -216,12 +217,41 @@ describe("the plugin's provider (provider/provider.ts)", () => {
     });
   });
 
-  it("refuses construct with the reason", async () => {
+  it("constructs only the component, and names it when asked for another type", async () => {
     const { ops } = fakeOperations();
     await assert.rejects(
-      providerWith(ops).construct("access", "clickpipes-rds-iam:index:ClickPipesRdsIamAccess"),
-      (e: Error) => e.message.startsWith(CONSTRUCT_NOT_SUPPORTED),
+      providerWith(ops).construct("x", IAM_AUTH_ENABLEMENT, {}, {}),
+      { message: "unknown component type clickpipes-rds-iam:index:IamAuthEnablement: the clickpipes-rds-iam plugin constructs clickpipes-rds-iam:index:ClickPipesRdsIamAccess" },
     );
+  });
+
+  it("drops the serialized dynamic provider from state the npm path wrote, before the operations see it", async () => {
+    const { calls, ops } = fakeOperations();
+    const p = providerWith(ops);
+    const state = { ...mariaInputs, adminPassword: "s3cret", userCreated: true, __provider: "exports.handler = ..." };
+    await p.diff("id-1", MARIADB_URN, state, mariaInputs);
+    await p.read("id-1", MARIADB_URN, state);
+    await p.update("id-1", MARIADB_URN, state, mariaInputs);
+    await p.delete("id-1", MARIADB_URN, state);
+    for (const c of calls) {
+      const olds = c.op === "diff" || c.op === "update" || c.op === "read" || c.op === "delete" ? c.args[1] : undefined;
+      assert.ok(olds !== undefined && !("__provider" in (olds as object)), `${c.op} got the dynamic provider`);
+    }
+    assert.deepEqual(calls.map((c) => c.op), ["diff", "read", "update", "delete"]);
+  });
+
+  it("checks the readiness check's and the publication's required inputs, and keeps their admin password secret", async () => {
+    const { ops } = fakeOperations();
+    const p = providerWith(ops);
+    const readiness = await p.check(urnOf(CDC_READINESS), {}, { host: "h", port: 5432, adminUsername: "a", adminPassword: secretValue("pw"), mode: "sometimes" });
+    assert.deepEqual(readiness.failures!.map((f) => f.property), ["target", "check", "mode"]);
+    const publication = await p.check(urnOf(POSTGRES_PUBLICATION), {}, {
+      host: "h", port: 5432, adminUsername: "a", adminPassword: secretValue("pw"), database: "app", publicationName: "cp", scope: { kind: "schemas", schemas: ["public"] },
+    });
+    assert.deepEqual(publication.failures, undefined);
+    assert.deepEqual(publication.inputs, {
+      host: "h", port: 5432, adminUsername: "a", adminPassword: secretValue("pw"), database: "app", publicationName: "cp", scope: { kind: "schemas", schemas: ["public"] }, tls: true,
+    });
   });
 
   describe("schema and version", () => {

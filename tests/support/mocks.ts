@@ -16,11 +16,32 @@ export interface RecordedResource {
   /** URNs of the resources this registration depends on (dependsOn plus input dependencies). */
   dependencies: string[];
   provider?: string;
+  /** Whether it is a custom resource (a component is not). */
+  custom?: boolean;
+  /** The plugin version and source asked for (empty when none). */
+  version: string;
+  pluginDownloadURL: string;
+  /** Aliases as sent: a spec's type, name and whether it has a parent, or a URN. */
+  aliases: { type?: string; name?: string; urn?: string }[];
+  additionalSecretOutputs: string[];
 }
 
 /** The monitor request of the registration now being handed to `newResource`. */
 interface RegisterRequest {
   getDependenciesList(): string[];
+  getVersion(): string;
+  getPlugindownloadurl(): string;
+  getAdditionalsecretoutputsList(): string[];
+  getAliasesList(): { hasSpec(): boolean; getSpec(): { getType(): string; getName(): string } | undefined; getUrn(): string }[];
+}
+
+/** The aliases of a registration, as plain objects. */
+function aliasesOf(req: RegisterRequest | undefined): RecordedResource["aliases"] {
+  return (req?.getAliasesList() ?? []).map((a) => {
+    if (!a.hasSpec()) return { urn: a.getUrn() };
+    const spec = a.getSpec()!;
+    return { ...(spec.getType() === "" ? {} : { type: spec.getType() }), ...(spec.getName() === "" ? {} : { name: spec.getName() }) };
+  });
 }
 let currentRequest: RegisterRequest | undefined;
 
@@ -147,11 +168,16 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
       const partition = /"AWS":"arn:([^:]+):/.exec(String(inputs.assumeRolePolicy))?.[1] ?? "aws";
       return { ...inputs, name: roleName, arn: `arn:${partition}:iam::${ACCOUNT}:role${path}${roleName}`, uniqueId: "AROAEXAMPLE" };
     }
-    // Managed targets and dynamic resources (specs add computed outputs through extraState), and
+    // Managed targets and dynamic resources or the plugin's custom resources of the same kinds
+    // (specs add computed outputs through extraState), and
     // what the example programs (tests/examples.spec.ts) and the stack they run in create.
     case "aws:rds/instance:Instance":
     case "aws:rds/cluster:Cluster":
     case "pulumi-nodejs:dynamic:Resource":
+    case "clickpipes-rds-iam:index:IamAuthEnablement":
+    case "clickpipes-rds-iam:index:MariaDbIamUser":
+    case "clickpipes-rds-iam:index:CdcReadiness":
+    case "clickpipes-rds-iam:index:PostgresPublication":
     case "aws:ssm/parameter:Parameter":
     case "aws:rds/parameterGroup:ParameterGroup":
     case "clickpipes-examples:analytics:AnalyticsSource":
@@ -208,6 +234,11 @@ export class MockCloud {
         dependencies: req?.getDependenciesList() ?? [],
         id: args.id,
         provider: args.provider,
+        custom: args.custom,
+        version: req?.getVersion() ?? "",
+        pluginDownloadURL: req?.getPlugindownloadurl() ?? "",
+        aliases: aliasesOf(req),
+        additionalSecretOutputs: req?.getAdditionalsecretoutputsList() ?? [],
       });
       const computed = computedState(args.type, args.name, inputs);
       // Before a resource exists only what the program gave is known: its ID and outputs are unknown.
