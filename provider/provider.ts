@@ -27,6 +27,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { IAM_AUTH_MODES } from "../components/iamAuthProvider";
 import { CDC_CHECK_MODES } from "../components/cdcArgs";
+import { validateAwsCredentials, validateBoolean, validateChoice, validateName, validateTimeoutMinutes } from "../components/aws/iamAuthArgs";
+import { ValidationError } from "../components/validation";
 import { PACKAGE_NAME, PLUGIN_RESOURCE_TYPES } from "../components/pluginResources";
 import { CLICKPIPES_RDS_IAM_ACCESS_TYPE, PLUGIN_DOWNLOAD_URL, constructComponent } from "./construct";
 import { DEFAULT_TIMEOUT_MINUTES, TARGET_KINDS } from "../components/iamAuthRds";
@@ -74,16 +76,31 @@ export function consumerIdOfUrn(urn: string): string {
   return createHash("sha256").update(`plugin\n${urn}`).digest("hex").slice(0, 32);
 }
 
+/**
+ * Runs one of the TypeScript classes' validators (components/aws/iamAuthArgs.ts) on a plain
+ * value, turning its refusal into a check failure of `property`, with the same message.
+ */
+function validated(failures: Failures, property: string, validate: () => void): void {
+  try {
+    validate();
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    failures.push({ property, reason: e.message });
+  }
+}
+
 function prepareIamAuthEnablement(urn: string, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: Failures } {
+  // What IamAuthEnablement's constructor checks (components/iamAuth.ts), with its messages.
   const failures: Failures = [];
-  requireChoice(news, "targetKind", TARGET_KINDS, failures);
-  requireString(news, "identifier", failures);
-  requireString(news, "region", failures);
   const mode = news.mode ?? "enable";
-  requireChoice({ mode }, "mode", IAM_AUTH_MODES, failures);
-  optionalType(news, "restoreOnDelete", "boolean", failures);
-  optionalType(news, "applyPendingModifications", "boolean", failures);
-  optionalType(news, "timeoutMinutes", "number", failures);
+  validated(failures, "targetKind", () => validateChoice("targetKind", news.targetKind, TARGET_KINDS));
+  validated(failures, "identifier", () => validateName("identifier", news.identifier, "orders-db"));
+  validated(failures, "region", () => validateName("region", news.region, "eu-west-1"));
+  validated(failures, "mode", () => validateChoice("mode", mode, IAM_AUTH_MODES));
+  if (news.restoreOnDelete !== undefined) validated(failures, "restoreOnDelete", () => validateBoolean("restoreOnDelete", news.restoreOnDelete));
+  if (news.applyPendingModifications !== undefined) validated(failures, "applyPendingModifications", () => validateBoolean("applyPendingModifications", news.applyPendingModifications));
+  if (news.timeoutMinutes !== undefined) validated(failures, "timeoutMinutes", () => validateTimeoutMinutes("timeoutMinutes", news.timeoutMinutes));
+  if (news.awsCredentials !== undefined) validated(failures, "awsCredentials", () => validateAwsCredentials("awsCredentials", news.awsCredentials));
   optionalType(news, "targetArn", "string", failures);
   const inputs: Record<string, unknown> = {
     ...news,

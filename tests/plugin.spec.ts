@@ -11,6 +11,7 @@ import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/ru
 import type { CompleteProvider } from "../components/providers";
 import {
   CDC_READINESS,
+  COMPONENT,
   ClickPipesRdsIamProvider,
   IAM_AUTH_ENABLEMENT,
   MARIADB_IAM_USER,
@@ -208,6 +209,26 @@ describe("the plugin's provider (provider/provider.ts)", () => {
       );
     });
 
+    it("check refuses what IamAuthEnablement's constructor refuses, with its messages", async () => {
+      const { ops, calls } = fakeOperations();
+      const result = await providerWith(ops).check(IAM_URN, {}, {
+        targetKind: "instance",
+        identifier: "orders db!",
+        region: "eu west 1",
+        timeoutMinutes: 0,
+        restoreOnDelete: "false",
+        awsCredentials: { profil: "prod" },
+      });
+      assert.deepEqual(result.failures, [
+        { property: "identifier", reason: '`identifier` "orders db!" is not a valid name; use letters, digits and hyphens, such as "orders-db".' },
+        { property: "region", reason: '`region` "eu west 1" is not a valid name; use letters, digits and hyphens, such as "eu-west-1".' },
+        { property: "restoreOnDelete", reason: '`restoreOnDelete` "false" is a string, not a boolean; use true or false.' },
+        { property: "timeoutMinutes", reason: "`timeoutMinutes` 0 is out of range; use a number of minutes from 1 to 1440." },
+        { property: "awsCredentials", reason: "`awsCredentials.profil` is not a setting of `awsCredentials`; use `profile` or `assumeRole`." },
+      ]);
+      assert.deepEqual(calls, [], "the operations are not reached");
+    });
+
     it("is served by the real iamAuthEnablement operations by default", async () => {
       // diff needs no AWS call: a different region replaces.
       const p = new ClickPipesRdsIamProvider();
@@ -261,9 +282,9 @@ describe("the plugin's provider (provider/provider.ts)", () => {
       resources: Record<string, { inputProperties: Record<string, { secret?: boolean; description?: string }>; properties: Record<string, { secret?: boolean; description?: string }> }>;
     };
 
-    it("lists the two custom resources under the package name, at the plugin's version", () => {
+    it("lists the component and the two custom resources under the package name, at the plugin's version", () => {
       assert.equal(schema.name, "clickpipes-rds-iam");
-      assert.deepEqual(Object.keys(schema.resources).sort(), [IAM_AUTH_ENABLEMENT, MARIADB_IAM_USER]);
+      assert.deepEqual(Object.keys(schema.resources).sort(), [COMPONENT, IAM_AUTH_ENABLEMENT, MARIADB_IAM_USER]);
       const pkg = JSON.parse(fs.readFileSync(path.join(PROVIDER_DIR, "package.json"), "utf8")) as { version: string; main: string };
       assert.equal(schema.version, pkg.version);
       assert.equal(pluginVersion(PROVIDER_DIR), pkg.version);

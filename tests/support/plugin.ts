@@ -39,12 +39,17 @@ export interface StartedPlugin {
 /**
  * Starts the plugin as the language host does and resolves once it prints its port.
  * `engineAddress` is the engine's gRPC address (a fake engine in specs; "127.0.0.1:1" when no
- * call reaches it); `env` is added to this process's environment.
+ * call reaches it); `env` is added to this process's environment; `pluginDir` and `runPlugin`
+ * start an installed copy instead of this repository's provider/.
  */
-export function startPlugin(options: { engineAddress?: string; env?: Record<string, string> } = {}): Promise<StartedPlugin> {
-  buildPlugin();
-  const child = spawn(process.execPath, [RUN_PLUGIN, PLUGIN_DIR, options.engineAddress ?? "127.0.0.1:1"], {
-    cwd: os.tmpdir(),
+export function startPlugin(
+  options: { engineAddress?: string; env?: Record<string, string>; pluginDir?: string; runPlugin?: string; cwd?: string } = {},
+): Promise<StartedPlugin> {
+  // Another plugin directory (an installed copy) comes built, with its own run-plugin.
+  if (options.pluginDir === undefined) buildPlugin();
+  const args = [options.runPlugin ?? RUN_PLUGIN, options.pluginDir ?? PLUGIN_DIR, options.engineAddress ?? "127.0.0.1:1"];
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd ?? os.tmpdir(),
     env: { ...process.env, ...(options.env ?? {}) },
     stdio: ["ignore", "pipe", "pipe"],
   });
