@@ -9,9 +9,16 @@ import { PublicationScope, REPLICATION_MECHANISMS, ReplicationMechanism } from "
 import { Engine, formatChoices } from "./engines";
 import { MAX_PG_IDENTIFIER_BYTES, fail, named, quoted, validatePgIdentifier } from "./validation";
 
-/** What unmet readiness requirements do: refuse the deploy (default) or log a warning each. */
-export const CDC_CHECK_MODES = ["enforce", "warn"] as const;
-export type CdcCheckMode = (typeof CDC_CHECK_MODES)[number];
+/** What unmet CDC readiness requirements do: `enforce` refuses the deploy (default), `warn` logs a warning for each. */
+export const CdcCheckMode = {
+  /** Refuse the deploy with one message listing every unmet requirement and its fix. */
+  Enforce: "enforce",
+  /** Log each unmet requirement as a warning and deploy anyway. */
+  Warn: "warn",
+} as const;
+export type CdcCheckMode = (typeof CdcCheckMode)[keyof typeof CdcCheckMode];
+/** The check modes, as a list. */
+export const CDC_CHECK_MODES: readonly CdcCheckMode[] = Object.values(CdcCheckMode);
 
 /** Default `binlog retention hours` the component makes sure of: the ClickHouse RDS MySQL guide's value. */
 export const DEFAULT_BINLOG_RETENTION_HOURS = 72;

@@ -7,6 +7,7 @@ import { MySqlUserSql, PostgresUserSql, mySetupStatements, postgresSetupStatemen
 
 /** `settings` of a ClickPipe source: the replication mode and what CDC needs besides it. */
 export interface ClickPipeSourceSettings {
+  /** `snapshot` (Initial Load Only) or `cdc` (Initial Load + CDC). */
   replicationMode: PipeMode;
   /** PostgreSQL CDC: the publication the pipe reads. Always set for PostgreSQL CDC. */
   publicationName?: string;
@@ -23,18 +24,31 @@ export interface ClickPipeSourceSettings {
  * `ClickPipePostgresSettings`, `ClickPipeMySQLSettings`).
  */
 export interface ClickPipeSource {
+  /** The source type, from the engine and the deployment: `rdspostgres`, `aurorapostgres`, `rdsmysql`, `auroramysql` or `rdsmariadb`. */
   type: ClickPipeSourceType;
+  /** The endpoint ClickPipes connects to (Aurora: the cluster writer endpoint). */
   host: string;
+  /** The database port. */
   port: number;
   /** PostgreSQL only: the database ClickPipes reads (the MySQL source has no such field). */
   database?: string;
-  /** Upper case: the API refuses "iam_role". */
-  authentication: "IAM_ROLE";
+  /**
+   * Always `IAM_ROLE`, upper case: the API refuses "iam_role". A string rather than the literal
+   * type, so that the Pulumi schema can describe it (it has no single-value enums).
+   */
+  authentication: string;
   /** The role ARN ClickPipes assumes ({RDS_ACCESS_IAM_ROLE_ARN} in the ClickHouse guide). */
   iamRole: string;
   /** The database user; no password with IAM_ROLE. */
-  credentials: { username: string };
+  credentials: ClickPipeSourceCredentials;
+  /** The replication mode and what CDC needs besides it. */
   settings: ClickPipeSourceSettings;
+}
+
+/** `credentials` of a ClickPipe source with IAM role authentication: the user name only. */
+export interface ClickPipeSourceCredentials {
+  /** The IAM-authenticated database user ClickPipes logs in as. */
+  username: string;
 }
 
 export interface ClickPipeSourceInput {

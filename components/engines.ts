@@ -3,29 +3,65 @@
  * Every "allowed values" list in an error message is built from these constants.
  */
 
-/** Database engines the component supports. */
-export const ENGINES = ["postgres", "mysql", "mariadb"] as const;
-export type Engine = (typeof ENGINES)[number];
-
-/** Engine names as messages spell them. */
-export const ENGINE_LABELS: Readonly<Record<Engine, string>> = { postgres: "PostgreSQL", mysql: "MySQL", mariadb: "MariaDB" };
-
-/** How the target is deployed: a single RDS instance or an Aurora cluster. */
-export type Deployment = "rds" | "aurora";
-
-/** The ClickPipes source `type` for each engine and deployment. */
-export type ClickPipeSourceType = "rdspostgres" | "aurorapostgres" | "rdsmysql" | "auroramysql" | "rdsmariadb";
-
-/** ClickPipe replication modes. */
-export const PIPE_MODES = ["snapshot", "cdc"] as const;
-export type PipeMode = (typeof PIPE_MODES)[number];
-
+// The file comment above would be read as part of the first declaration's documentation, which
+// the plugin's schema takes the Engine enum's description from: the defaults come first.
 /** Default name of the IAM-authenticated database user (the name the ClickHouse guide uses). */
 export const DEFAULT_DB_USERNAME = "clickpipes_iam_user";
 /** Default PostgreSQL database ClickPipes reads. */
 export const DEFAULT_POSTGRES_DATABASE = "postgres";
 /** Default PostgreSQL schemas ClickPipes reads. */
 export const DEFAULT_POSTGRES_SCHEMAS: readonly string[] = ["public"];
+
+/** Database engine of the target: `postgres` (RDS for PostgreSQL, Aurora PostgreSQL), `mysql` (RDS for MySQL, Aurora MySQL) or `mariadb` (RDS for MariaDB). */
+export const Engine = {
+  /** PostgreSQL: RDS for PostgreSQL or Aurora PostgreSQL. */
+  Postgres: "postgres",
+  /** MySQL: RDS for MySQL or Aurora MySQL. */
+  Mysql: "mysql",
+  /** MariaDB: RDS for MariaDB. */
+  Mariadb: "mariadb",
+} as const;
+export type Engine = (typeof Engine)[keyof typeof Engine];
+/** Database engines the component supports, in the order messages list them. */
+export const ENGINES: readonly Engine[] = Object.values(Engine);
+
+/** Engine names as messages spell them. */
+export const ENGINE_LABELS: Readonly<Record<Engine, string>> = { postgres: "PostgreSQL", mysql: "MySQL", mariadb: "MariaDB" };
+
+/** How the target is deployed: a single RDS instance or an Aurora cluster. */
+export const Deployment = {
+  /** A single RDS DB instance. */
+  Rds: "rds",
+  /** An Aurora DB cluster. */
+  Aurora: "aurora",
+} as const;
+export type Deployment = (typeof Deployment)[keyof typeof Deployment];
+
+/** The ClickPipes source `type`, one for each engine and deployment. */
+export const ClickPipeSourceType = {
+  /** RDS for PostgreSQL. */
+  RdsPostgres: "rdspostgres",
+  /** Aurora PostgreSQL. */
+  AuroraPostgres: "aurorapostgres",
+  /** RDS for MySQL. */
+  RdsMysql: "rdsmysql",
+  /** Aurora MySQL. */
+  AuroraMysql: "auroramysql",
+  /** RDS for MariaDB. */
+  RdsMariadb: "rdsmariadb",
+} as const;
+export type ClickPipeSourceType = (typeof ClickPipeSourceType)[keyof typeof ClickPipeSourceType];
+
+/** ClickPipe replication modes: `snapshot` (Initial Load Only) and `cdc` (Initial Load + CDC). */
+export const PipeMode = {
+  /** Initial Load Only: a one-off copy of the tables. */
+  Snapshot: "snapshot",
+  /** Initial Load + CDC: the copy, then every change as it happens. */
+  Cdc: "cdc",
+} as const;
+export type PipeMode = (typeof PipeMode)[keyof typeof PipeMode];
+/** ClickPipe replication modes, as a list. */
+export const PIPE_MODES: readonly PipeMode[] = Object.values(PipeMode);
 
 /**
  * The RDS `Engine` values (as `DescribeDBInstances`/`getInstance` report them) that belong to

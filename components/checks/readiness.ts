@@ -36,9 +36,16 @@ export interface CheckResult {
   hard?: boolean;
 }
 
-/** Replication mechanisms ClickPipes offers for MySQL/MariaDB CDC (`settings.replicationMechanism`). */
-export const REPLICATION_MECHANISMS = ["GTID", "FILE_POS"] as const;
-export type ReplicationMechanism = (typeof REPLICATION_MECHANISMS)[number];
+/** How a MySQL/MariaDB CDC pipe follows the binary log (`settings.replicationMechanism`): `GTID` or `FILE_POS`. */
+export const ReplicationMechanism = {
+  /** By global transaction ID: needs `gtid_mode` ON on MySQL. */
+  Gtid: "GTID",
+  /** By binary log file and position: must be enabled for the ClickHouse organization. */
+  FilePos: "FILE_POS",
+} as const;
+export type ReplicationMechanism = (typeof ReplicationMechanism)[keyof typeof ReplicationMechanism];
+/** Replication mechanisms ClickPipes offers for MySQL/MariaDB CDC, as a list. */
+export const REPLICATION_MECHANISMS: readonly ReplicationMechanism[] = Object.values(ReplicationMechanism);
 
 /** ClickPipes' floor for binlog retention, in hours (`CheckRDSBinlogSettings`). */
 export const MIN_BINLOG_RETENTION_HOURS = 24;

@@ -10,7 +10,7 @@ import { DEFAULT_API_URL, checkedApiUrl } from "./api";
  * A ClickHouse Cloud service, and an API key for it.
  * @see https://clickhouse.com/docs/cloud/manage/openapi
  */
-export interface ClickHouseServiceArgs {
+export interface ClickHouseService {
   /** The organization's ID (a UUID): ClickHouse Cloud console, Organization, Organization details. */
   readonly organizationId: pulumi.Input<string>;
   /** The service's ID (a UUID): the service's Settings, or its console URL. */
@@ -29,6 +29,13 @@ export interface ClickHouseServiceArgs {
    */
   readonly apiUrl?: pulumi.Input<string>;
 }
+
+/**
+ * {@link ClickHouseService} by the name the arguments have always used. The interface itself is
+ * named without "Args": the plugin's schema names the type after it, and the SDKs of other
+ * languages add "Args" to input types themselves (Python `ClickHouseServiceArgs`).
+ */
+export type ClickHouseServiceArgs = ClickHouseService;
 
 /** The same, resolved. */
 export interface ClickHouseServiceRef {
