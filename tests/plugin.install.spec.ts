@@ -1,0 +1,77 @@
+/**
+ * The plugin as `pulumi package add <git-url>/provider@<tag>` installs it: Pulumi clones the
+ * repository and runs `npm install` in the plugin's directory, whose `prepare` script builds it.
+ * Here: the files a fresh clone holds, copied with no node_modules anywhere (so nothing resolves
+ * from the repository's own dependencies), `npm install` in provider/ (from npm's cache where it
+ * can), then the installed plugin started by its own `@pulumi/pulumi/cmd/run-plugin`, as the
+ * Node.js language host starts it, and called over gRPC.
+ *
+ * About half a minute (the install), so it runs once in `before`.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as proto from "@pulumi/pulumi/proto/provider_pb";
+import { IAM_AUTH_ENABLEMENT, MARIADB_IAM_USER, COMPONENT } from "../provider/provider";
+import { REPO, Ran, cleanEnv, run } from "./support/consumer";
+import { StartedPlugin, call, startPlugin, struct, urnOf } from "./support/plugin";
+
+/** Copies what a fresh clone of the work tree holds (tracked and untracked, not ignored files). */
+async function cloneLikeCopy(dest: string): Promise<void> {
+  const listed = await run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], REPO);
+  for (const file of listed.stdout.split("\0")) {
+    if (file === "") continue;
+    const from = path.join(REPO, file);
+    if (!fs.existsSync(from) || fs.lstatSync(from).isSymbolicLink()) continue;
+    fs.mkdirSync(path.dirname(path.join(dest, file)), { recursive: true });
+    fs.copyFileSync(from, path.join(dest, file));
+  }
+}
+
+describe("the plugin installed as `pulumi package add` installs it from Git", function () {
+  this.timeout(240_000);
+  let dir: string;
+  let installed: Ran;
+  let plugin: StartedPlugin | undefined;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "cp-plugin-install-"));
+    await cloneLikeCopy(dir);
+    installed = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], path.join(dir, "provider"), cleanEnv());
+    const pluginDir = path.join(dir, "provider");
+    plugin = await startPlugin({ pluginDir, runPlugin: path.join(pluginDir, "node_modules", "@pulumi", "pulumi", "cmd", "run-plugin"), cwd: os.tmpdir() });
+  });
+
+  after(() => {
+    plugin?.stop();
+    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("installs and builds from the plugin's directory alone, with no dependency of the repository's root", () => {
+    assert.equal(fs.existsSync(path.join(dir, "node_modules")), false, "the copy has no root node_modules");
+    for (const built of ["bin/provider/index.js", "bin/provider/construct.js", "bin/provider/schema.json", "bin/components/clickPipesRdsIamAccess.js"]) {
+      assert.ok(fs.existsSync(path.join(dir, "provider", built)), `${built} is built`);
+    }
+    assert.ok(installed.ms > 0);
+  });
+
+  it("serves the committed schema: the component and the custom resources", async () => {
+    const res = await call<proto.GetSchemaRequest, proto.GetSchemaResponse>(plugin!.client, plugin!.client.getSchema, new proto.GetSchemaRequest());
+    assert.equal(res.getSchema(), fs.readFileSync(path.join(REPO, "provider", "schema.json"), "utf8"));
+    const resources = Object.keys((JSON.parse(res.getSchema()) as { resources: Record<string, unknown> }).resources);
+    for (const token of [COMPONENT, IAM_AUTH_ENABLEMENT, MARIADB_IAM_USER]) assert.ok(resources.includes(token), `${token} is in the schema`);
+  });
+
+  it("checks a custom resource's inputs with the installed code", async () => {
+    const checked = await call<proto.CheckRequest, proto.CheckResponse>(
+      plugin!.client,
+      plugin!.client.check,
+      new proto.CheckRequest().setUrn(urnOf(MARIADB_IAM_USER, "u")).setOlds(struct({})).setNews(struct({ host: "h", port: 0 })),
+    );
+    assert.deepEqual(
+      checked.getFailuresList().map((f) => f.getProperty()),
+      ["adminUsername", "adminPassword", "username", "port", "databases"],
+    );
+  });
+});
