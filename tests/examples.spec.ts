@@ -12,6 +12,8 @@ import { SECRET_PLACEHOLDER, StackFile } from "../scripts/stackFile";
 const EXAMPLES = path.resolve(__dirname, "..", "examples");
 const CH_ROLE = "arn:aws:iam::111122223333:role/CH-S3-sample-service-Role";
 const PROGRAMS = ["analytics-source", "aurora-mysql-cdc", "clickpipe-end-to-end", "multiple-databases", "new-rds-instance", "rds-postgres-initial-load"];
+/** Programs in other Pulumi languages, checked against the plugin's schema by tests/otherLanguages.examples.spec.ts. */
+const OTHER_LANGUAGES = ["python-other-languages", "yaml-other-languages"];
 
 /** The example's Pulumi.sample.yaml, moved into the test project's config namespace. */
 function sampleConfig(example: string): StackFile {
@@ -69,7 +71,7 @@ describe("examples", () => {
   describe("layout", () => {
     it("has the five example programs and the GitHub Actions example", () => {
       assert.deepEqual(exampleNames(), PROGRAMS);
-      assert.deepEqual(fs.readdirSync(EXAMPLES).sort(), [...PROGRAMS, "github-actions"].sort());
+      assert.deepEqual(fs.readdirSync(EXAMPLES).sort(), [...PROGRAMS, ...OTHER_LANGUAGES, "github-actions"].sort());
     });
 
     for (const name of PROGRAMS) {
