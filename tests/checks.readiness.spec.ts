@@ -262,10 +262,19 @@ describe("checks/readiness", () => {
       { id: "p", status: "pass", summary: "P is fine" },
     ];
 
-    it("under enforce refuses with every failure and the warn escape", () => {
+    it("under enforce refuses with every failure, offering the warn escape only for those it waives", () => {
       assert.equal(
         readinessRefusal({ kind: "instance", identifier: "orders" }, results, "enforce"),
-        'Instance "orders" is not ready for ClickPipes CDC (2 unmet requirements); fix them and run `pulumi up` again, or set `cdcChecks: "warn"` to deploy anyway:\n  - A is off; turn A on.\n  - H would break; fix H.',
+        'Instance "orders" is not ready for ClickPipes CDC (2 unmet requirements); fix them and run `pulumi up` again, or set `cdcChecks: "warn"` to deploy despite those not marked (not waivable), which would break the application:\n  - A is off; turn A on.\n  - (not waivable) H would break; fix H.',
+      );
+      assert.equal(
+        readinessRefusal({ kind: "instance", identifier: "orders" }, results.filter((r) => r.id !== "h"), "enforce"),
+        'Instance "orders" is not ready for ClickPipes CDC (1 unmet requirement); fix it and run `pulumi up` again, or set `cdcChecks: "warn"` to deploy anyway:\n  - A is off; turn A on.',
+      );
+      // Only hard failures: the warn escape is not offered at all.
+      assert.equal(
+        readinessRefusal({ kind: "instance", identifier: "orders" }, results.filter((r) => r.id !== "a"), "enforce"),
+        'Instance "orders" is not ready for ClickPipes CDC (1 unmet requirement); fix it and run `pulumi up` again, or note that `cdcChecks: "warn"` does not waive these, since going on would break the application:\n  - H would break; fix H.',
       );
     });
 

@@ -400,9 +400,18 @@ export function readinessRefusal(target: Pick<TargetFacts, "kind" | "identifier"
   const failed = blockingFailures(results, mode);
   if (failed.length === 0) return undefined;
   const what = `${target.kind === "cluster" ? "Cluster" : "Instance"} "${target.identifier}"`;
-  const escape = mode === "warn" ? 'note that `cdcChecks: "warn"` does not waive these, since going on would break the application' : 'set `cdcChecks: "warn"` to deploy anyway';
-  return readinessFailureMessage(what, failed, escape);
+  const hard = failed.filter((r) => r.hard === true);
+  // `cdcChecks: "warn"` lets through only failures that are not hard: offer it only for those.
+  if (mode === "warn" || hard.length === failed.length) {
+    return readinessFailureMessage(what, failed, 'note that `cdcChecks: "warn"` does not waive these, since going on would break the application');
+  }
+  if (hard.length === 0) return readinessFailureMessage(what, failed, 'set `cdcChecks: "warn"` to deploy anyway');
+  const marked = failed.map((r) => (r.hard === true ? { ...r, summary: `${NOT_WAIVABLE} ${r.summary}` } : r));
+  return readinessFailureMessage(what, marked, `set \`cdcChecks: "warn"\` to deploy despite those not marked ${NOT_WAIVABLE}, which would break the application`);
 }
+
+/** The mark of a failure that `cdcChecks: "warn"` does not let through, in a refusal that lists others it would. */
+export const NOT_WAIVABLE = "(not waivable)";
 
 /** The warnings to log, one line each: failures let through (`cdcChecks: "warn"`), then warnings. */
 export function readinessWarnings(results: readonly CheckResult[]): string[] {
