@@ -67,10 +67,11 @@ function optionalType(news: Record<string, unknown>, key: string, type: "boolean
 }
 
 /**
- * The enabler's consumer ID (its tag key's last part on the database): a hash of the resource's
- * URN (project, stack, parent types, name), stable across an interrupted create and its re-run.
- * The TypeScript class hashes organization, project, stack, parent URN and name instead: a stack
- * moving from the npm path to the plugin gets a new consumer ID (see docs/other-languages.md).
+ * The consumer ID (its tag key's last part on the database) of an enabler a program in another
+ * language declares directly: a hash of the resource's URN (project, stack, parent types, name),
+ * stable across an interrupted create and its re-run. An enabler the component registers (npm path
+ * or construct) arrives with the ID the TypeScript class computes (organization, project, stack,
+ * parent URN, name), which is kept: the same component gets the same ID either way.
  */
 export function consumerIdOfUrn(urn: string): string {
   return createHash("sha256").update(`plugin\n${urn}`).digest("hex").slice(0, 32);
