@@ -1,7 +1,9 @@
 /**
- * The plugin's `pulumi.provider.Provider`: the custom resources `clickpipes-rds-iam:index:IamAuthEnablement`
- * and `clickpipes-rds-iam:index:MariaDbIamUser`, served by the same CRUD functions as the npm
- * package's dynamic resources (`components/providers.ts`, `dynamicProvider(kind)`).
+ * The plugin's `pulumi.provider.Provider`: the custom resources `clickpipes-rds-iam:index:<Kind>`
+ * (`IamAuthEnablement`, `MariaDbIamUser` and `ClickPipe`, in the schema for direct use;
+ * `CdcReadiness` and `PostgresPublication`, children of the component only), served by the same
+ * CRUD functions as the npm package's dynamic resources (`components/providers.ts`,
+ * `dynamicProvider(kind)`), after the checks and defaults of the TypeScript classes (`prepare`).
  *
  * The adapter between the two shapes:
  * - Pulumi's provider methods get the URN (the type is its last type segment) and wrapped values
@@ -29,6 +31,7 @@ import { IAM_AUTH_MODES } from "../components/iamAuthProvider";
 import { CDC_CHECK_MODES } from "../components/cdcArgs";
 import { validateAwsCredentials, validateBoolean, validateChoice, validateName, validateTimeoutMinutes } from "../components/aws/iamAuthArgs";
 import { ValidationError } from "../components/validation";
+import { ClickPipeArgs, normalizeClickPipeArgs } from "../components/clickhouse/clickPipeArgs";
 import { PACKAGE_NAME, PLUGIN_RESOURCE_TYPES } from "../components/pluginResources";
 import { CLICKPIPES_RDS_IAM_ACCESS_TYPE, PLUGIN_DOWNLOAD_URL, constructComponent } from "./construct";
 import { DEFAULT_TIMEOUT_MINUTES, TARGET_KINDS } from "../components/iamAuthRds";
@@ -78,15 +81,17 @@ export function consumerIdOfUrn(urn: string): string {
 }
 
 /**
- * Runs one of the TypeScript classes' validators (components/aws/iamAuthArgs.ts) on a plain
- * value, turning its refusal into a check failure of `property`, with the same message.
+ * Runs one of the TypeScript classes' validators (components/aws/iamAuthArgs.ts,
+ * components/clickhouse/clickPipeArgs.ts) on plain values, turning its refusal into a check
+ * failure with the same message. Its property is `property`, or when that is empty the top-level
+ * argument the message names first (`service` for "`service.apiKeyId` …").
  */
 function validated(failures: Failures, property: string, validate: () => void): void {
   try {
     validate();
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
-    failures.push({ property, reason: e.message });
+    failures.push({ property: property === "" ? (/`([A-Za-z]+)/.exec(e.message)?.[1] ?? "") : property, reason: e.message });
   }
 }
 
@@ -162,10 +167,44 @@ function preparePostgresPublication(_urn: string, news: Record<string, unknown>)
   return { inputs: { ...news, tls: news.tls ?? true }, failures };
 }
 
+/**
+ * The ClickPipe, as programs in other languages declare it (the schema's `ClickPipe`): the
+ * TypeScript class's arguments without `access` (a component cannot be read by a provider; give
+ * its `clickPipeSource` as `source` and the component in `dependsOn`), checked and defaulted by the
+ * class's own `normalizeClickPipeArgs`, and flattened into the operations' inputs
+ * (components/clickhouse/clickPipeSpec.ts `ClickPipeInputs`), which is what the state holds.
+ */
+function prepareClickPipe(urn: string, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: Failures } {
+  const failures: Failures = [];
+  if (news.access !== undefined) failures.push({ property: "access", reason: "`access` is not an input of the plugin's ClickPipe; give the access's `clickPipeSource` output as `source`, and the access in `dependsOn`." });
+  if (news.source === undefined) failures.push({ property: "source", reason: "`source` is missing; give the `clickPipeSource` output of a ClickPipesRdsIamAccess." });
+  if (failures.length > 0) return { inputs: news, failures };
+  let inputs: Record<string, unknown> = news;
+  validated(failures, "", () => {
+    const a = normalizeClickPipeArgs(nameOfUrn(urn), news as unknown as ClickPipeArgs);
+    inputs = {
+      organizationId: a.service.organizationId,
+      serviceId: a.service.serviceId,
+      apiKeyId: a.service.apiKeyId,
+      apiKeySecret: a.service.apiKeySecret,
+      apiUrl: a.service.apiUrl,
+      pipeName: a.pipeName,
+      source: a.source,
+      tableMappings: a.tableMappings,
+      destinationDatabase: a.destinationDatabase,
+      stopped: a.stopped,
+      ...(a.resyncTrigger === undefined ? {} : { resyncTrigger: a.resyncTrigger }),
+      waitTimeoutMinutes: a.waitTimeoutMinutes,
+    };
+  });
+  return { inputs, failures };
+}
+
 export const IAM_AUTH_ENABLEMENT = PLUGIN_RESOURCE_TYPES.iamAuthEnablement;
 export const MARIADB_IAM_USER = PLUGIN_RESOURCE_TYPES.mariaDbIamUser;
 export const CDC_READINESS = PLUGIN_RESOURCE_TYPES.cdcReadiness;
 export const POSTGRES_PUBLICATION = PLUGIN_RESOURCE_TYPES.postgresPublication;
+export const CLICK_PIPE = PLUGIN_RESOURCE_TYPES.clickPipe;
 export const COMPONENT = CLICKPIPES_RDS_IAM_ACCESS_TYPE;
 
 /** The custom resources the plugin serves, by type token. */
@@ -174,6 +213,7 @@ export const CUSTOM_RESOURCES: Readonly<Record<string, CustomResourceKind>> = {
   [MARIADB_IAM_USER]: { token: MARIADB_IAM_USER, kind: "mariaDbIamUser", secretProperties: ["adminPassword"], prepare: prepareMariaDbIamUser },
   [CDC_READINESS]: { token: CDC_READINESS, kind: "cdcReadiness", secretProperties: ["adminPassword"], prepare: prepareCdcReadiness },
   [POSTGRES_PUBLICATION]: { token: POSTGRES_PUBLICATION, kind: "postgresPublication", secretProperties: ["adminPassword"], prepare: preparePostgresPublication },
+  [CLICK_PIPE]: { token: CLICK_PIPE, kind: "clickPipe", secretProperties: ["apiKeySecret"], prepare: prepareClickPipe },
 };
 
 /** The key under which a dynamic resource's state holds its serialized provider. */
@@ -192,6 +232,13 @@ export function componentOutputNames(schema: string): string[] {
   const properties = parsed.resources?.[COMPONENT]?.properties;
   if (properties === undefined) throw new Error(`The plugin's schema has no ${COMPONENT}; regenerate it with \`npm run schema\`.`);
   return Object.keys(properties);
+}
+
+/** The resource name of a URN (`urn:pulumi:stack::project::[parent$]type::name`). */
+export function nameOfUrn(urn: string): string {
+  const parts = urn.split("::");
+  if (parts.length < 4) throw new Error(`Not a Pulumi URN: ${urn}`);
+  return parts.slice(3).join("::");
 }
 
 /** The type token of a URN (`urn:pulumi:stack::project::[parent$]type::name`). */

@@ -11,7 +11,7 @@ import * as assert from "node:assert/strict";
 import type { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import type { Connection } from "mysql2/promise";
-import { COMPONENT, IAM_AUTH_ENABLEMENT, MARIADB_IAM_USER, consumerIdOfUrn } from "../provider/provider";
+import { CLICK_PIPE, COMPONENT, IAM_AUTH_ENABLEMENT, MARIADB_IAM_USER, consumerIdOfUrn } from "../provider/provider";
 import { secretValue } from "../provider/rpcValues";
 import { MariaDbTestServer, cleanUp, mariaDbTestServer, requireMariaDb, showGrants, testCa, uniqueName } from "./support/mariadb";
 import { StartedPlugin, call, startPlugin, struct, urnOf } from "./support/plugin";
@@ -28,11 +28,11 @@ describe("the plugin over gRPC, started as the Node.js language host starts it",
 
   after(() => plugin?.stop());
 
-  it("GetSchema lists the component and both custom resources", async () => {
+  it("GetSchema lists the component and the custom resources", async () => {
     const res = await call<proto.GetSchemaRequest, proto.GetSchemaResponse>(client, client.getSchema, new proto.GetSchemaRequest());
     const schema = JSON.parse(res.getSchema()) as { name: string; resources: Record<string, unknown> };
     assert.equal(schema.name, "clickpipes-rds-iam");
-    assert.deepEqual(Object.keys(schema.resources).sort(), [COMPONENT, IAM_AUTH_ENABLEMENT, MARIADB_IAM_USER]);
+    assert.deepEqual(Object.keys(schema.resources).sort(), [CLICK_PIPE, COMPONENT, IAM_AUTH_ENABLEMENT, MARIADB_IAM_USER]);
   });
 
   it("Configure accepts secrets", async () => {

@@ -11,6 +11,7 @@ import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/ru
 import type { CompleteProvider } from "../components/providers";
 import {
   CDC_READINESS,
+  CLICK_PIPE,
   COMPONENT,
   ClickPipesRdsIamProvider,
   IAM_AUTH_ENABLEMENT,
@@ -282,9 +283,9 @@ describe("the plugin's provider (provider/provider.ts)", () => {
       resources: Record<string, { inputProperties: Record<string, { secret?: boolean; description?: string }>; properties: Record<string, { secret?: boolean; description?: string }> }>;
     };
 
-    it("lists the component and the two custom resources under the package name, at the plugin's version", () => {
+    it("lists the component and the custom resources under the package name, at the plugin's version", () => {
       assert.equal(schema.name, "clickpipes-rds-iam");
-      assert.deepEqual(Object.keys(schema.resources).sort(), [COMPONENT, IAM_AUTH_ENABLEMENT, MARIADB_IAM_USER]);
+      assert.deepEqual(Object.keys(schema.resources).sort(), [CLICK_PIPE, COMPONENT, IAM_AUTH_ENABLEMENT, MARIADB_IAM_USER]);
       const pkg = JSON.parse(fs.readFileSync(path.join(PROVIDER_DIR, "package.json"), "utf8")) as { version: string; main: string };
       assert.equal(schema.version, pkg.version);
       assert.equal(pluginVersion(PROVIDER_DIR), pkg.version);

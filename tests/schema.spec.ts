@@ -28,6 +28,7 @@ import {
 const COMPONENT = token("ClickPipesRdsIamAccess");
 const MARIADB_IAM_USER = token("MariaDbIamUser");
 const IAM_AUTH_ENABLEMENT = token("IamAuthEnablement");
+const CLICK_PIPE = token("ClickPipe");
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, "utf8")) as T;
 
 describe("provider/schema.json", function () {
@@ -67,7 +68,7 @@ describe("provider/schema.json", function () {
   it("lists the component and the custom resources, the latter as written in customResources.schema.json", () => {
     const custom = readJson<{ resources: Record<string, { required?: string[]; requiredInputs?: string[] }> }>(CUSTOM_RESOURCES_PATH);
     assert.deepEqual(Object.keys(schema.resources).sort(), [COMPONENT, ...Object.keys(custom.resources)].sort());
-    assert.deepEqual(Object.keys(custom.resources).sort(), [IAM_AUTH_ENABLEMENT, MARIADB_IAM_USER]);
+    assert.deepEqual(Object.keys(custom.resources).sort(), [CLICK_PIPE, IAM_AUTH_ENABLEMENT, MARIADB_IAM_USER]);
     assert.equal(component.isComponent, true);
     for (const [tok, r] of Object.entries(custom.resources)) {
       const sorted = { ...r, required: r.required && [...r.required].sort(), requiredInputs: r.requiredInputs && [...r.requiredInputs].sort() };

@@ -44,3 +44,22 @@ if aurora_cluster:
     )
     pulumi.export("auroraRoleArn", orders.role_arn)
     pulumi.export("auroraClickPipeSource", orders.click_pipe_source)
+
+    # The ClickPipe itself, over the ClickHouse Cloud API, once the access is in place (an API key
+    # with the Admin role; its secret from `pulumi config set --secret clickhouseApiKeySecret`).
+    pipe = clickpipes.ClickPipe(
+        "orders-pipe",
+        service=clickpipes.ClickHouseServiceArgs(
+            organization_id=config.require("clickhouseOrganizationId"),
+            service_id=config.require("clickhouseServiceId"),
+            api_key_id=config.require("clickhouseApiKeyId"),
+            api_key_secret=config.require_secret("clickhouseApiKeySecret"),
+        ),
+        source=orders.click_pipe_source,
+        table_mappings=[
+            clickpipes.ClickPipeTableMappingArgs(source_schema_name="public", source_table="orders", target_table="public_orders"),
+        ],
+        destination=clickpipes.ClickPipeDestinationArgs(database="default"),
+        opts=pulumi.ResourceOptions(depends_on=[orders]),
+    )
+    pulumi.export("auroraClickPipeId", pipe.click_pipe_id)
