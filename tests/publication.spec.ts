@@ -10,12 +10,14 @@ import {
   createPublicationStatement,
   deletePublication,
   dropPublicationStatement,
+  observedScope,
   translatePublicationError,
   updatePublication,
 } from "../components/database/publication";
 import { PgSession, pgClientConfig, pgErrorInfo } from "../components/database/pgSession";
 import { rdsCertificateAuthorities } from "../components/database/tls";
 import { PostgresPublicationInputs, diffPublication } from "../components/postgresPublication";
+import { PostgresPublicationOutputs, readFailedMessage } from "../components/postgresPublicationProvider";
 
 const schemas = (...s: string[]): PublicationScope => ({ kind: "schemas", schemas: s });
 const tables = (...t: [string, string][]): PublicationScope => ({ kind: "tables", tables: t.map(([schema, table]) => ({ schema, table })) });
@@ -225,5 +227,86 @@ describe("diffPublication: how to connect", () => {
 
   it("takes an unset tlsVerify as its default, true", () => {
     assert.deepEqual(diffPublication(olds, { ...olds, tlsVerify: true }), { changes: false, replaces: [], deleteBeforeReplace: false });
+  });
+});
+
+describe("observedScope: the scope a refresh records", () => {
+  const held = (o: { allTables?: boolean; schemas?: string[]; tables?: [string, string][] }) => ({
+    allTables: o.allTables ?? false,
+    schemas: o.schemas ?? [],
+    tables: (o.tables ?? []).map(([schema, table]) => ({ schema, table })),
+  });
+
+  it("is the state itself when the server lists the same, in whatever order", () => {
+    const state = tables(["s", "b"], ["s", "a"], ["r", "z"]);
+    assert.equal(observedScope(state, held({ tables: [["r", "z"], ["s", "a"], ["s", "b"]] })), state);
+    const inSchemas = schemas("b", "a");
+    assert.equal(observedScope(inSchemas, held({ schemas: ["a", "b"] })), inSchemas);
+    assert.equal(observedScope(ALL, held({ allTables: true })), ALL);
+  });
+
+  it("otherwise the server's lists, sorted by code point (upper case before lower)", () => {
+    assert.deepEqual(observedScope(tables(["s", "a"]), held({ tables: [["s", "b"], ["Z", "t"], ["s", "a"]] })), tables(["Z", "t"], ["s", "a"], ["s", "b"]));
+    assert.deepEqual(observedScope(schemas("a", "b"), held({ schemas: ["b", "Z"] })), schemas("Z", "b"));
+    // Another kind with the same names is not the same scope.
+    assert.deepEqual(observedScope(schemas("a"), held({ tables: [["a", "t"]] })), tables(["a", "t"]));
+  });
+
+  it("schemas and tables at once (set by hand) as a kind of its own, which no input is", () => {
+    assert.deepEqual(observedScope(schemas("a"), held({ schemas: ["a"], tables: [["b", "t"]] })), {
+      kind: "schemasAndTables",
+      schemas: ["a"],
+      tables: [{ schema: "b", table: "t" }],
+    });
+  });
+
+  it("FOR ALL TABLES whatever the state was", () => {
+    assert.deepEqual(observedScope(schemas("a"), held({ allTables: true })), ALL);
+  });
+
+  it("nothing listed: an empty list of the state's kind (tables for a state of all tables)", () => {
+    assert.deepEqual(observedScope(schemas("a"), held({})), schemas());
+    assert.deepEqual(observedScope(tables(["a", "t"]), held({})), tables());
+    assert.deepEqual(observedScope(ALL, held({})), tables());
+  });
+});
+
+describe("diffPublication after a refresh", () => {
+  const inputs: PostgresPublicationInputs = {
+    host: "db.example",
+    port: 5432,
+    database: "app",
+    adminUsername: "admin",
+    adminPassword: "pw",
+    publicationName: "clickpipes",
+    scope: schemas("a"),
+    tls: true,
+  };
+  const refreshed = (scope: PostgresPublicationOutputs["scope"]): PostgresPublicationOutputs => ({ ...inputs, scope });
+  const UPDATE = { changes: true, replaces: [], deleteBeforeReplace: false };
+
+  it("a scope changed, emptied or mixed by hand is an update (ALTER … SET replaces both lists)", () => {
+    assert.deepEqual(diffPublication(refreshed(schemas("b")), inputs), UPDATE);
+    assert.deepEqual(diffPublication(refreshed(tables(["a", "t"])), inputs), UPDATE);
+    assert.deepEqual(diffPublication(refreshed(schemas()), inputs), UPDATE);
+    assert.deepEqual(diffPublication(refreshed({ kind: "schemasAndTables", schemas: ["a"], tables: [{ schema: "b", table: "t" }] }), inputs), UPDATE);
+  });
+
+  it("to or from FOR ALL TABLES by hand replaces it", () => {
+    assert.deepEqual(diffPublication(refreshed(ALL), inputs), { changes: true, replaces: ["scope"], deleteBeforeReplace: true });
+    assert.deepEqual(diffPublication(refreshed(tables()), { ...inputs, scope: ALL }), { changes: true, replaces: ["scope"], deleteBeforeReplace: true });
+  });
+
+  it("an unchanged refresh is no change", () => {
+    assert.deepEqual(diffPublication(refreshed(schemas("a")), inputs), { changes: false, replaces: [], deleteBeforeReplace: false });
+  });
+
+  it("readFailedMessage: the publication, the cause (first letter lowered), and the way out", () => {
+    assert.equal(
+      readFailedMessage(inputs, new Error("Cannot connect to PostgreSQL at db.example:5432/app as \"admin\": timeout")),
+      'Cannot read publication "clickpipes" with the settings in the Pulumi state: cannot connect to PostgreSQL at db.example:5432/app as "admin": timeout; ' +
+        "if the admin password changed since (or the endpoint, with the same RDS resource ID), run `pulumi up` with the new settings first " +
+        "(with nothing else changed, it only records them), then refresh again.",
+    );
   });
 });

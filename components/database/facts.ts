@@ -34,8 +34,8 @@ const PG_SETTINGS = {
 
 type PgSettingsFacts = { -readonly [K in keyof typeof PG_SETTINGS]: PgSetting };
 
-/** Compares tables by schema, then name, by code point (independent of any collation). */
-function byTable(a: QualifiedTable, b: QualifiedTable): number {
+/** @internal Compares tables by schema, then name, by code point (independent of any collation). */
+export function byTable(a: QualifiedTable, b: QualifiedTable): number {
   const c = a.schema < b.schema ? -1 : a.schema > b.schema ? 1 : 0;
   return c !== 0 ? c : a.table < b.table ? -1 : a.table > b.table ? 1 : 0;
 }
@@ -73,23 +73,25 @@ export async function readMissingSchemas(session: PgSession, schemas: readonly s
   return [...new Set(schemas)].filter((s) => !present.has(s));
 }
 
+/**
+ * @internal The schemas the publication with this `oid` lists `FOR TABLES IN SCHEMA`, sorted; none
+ * before PostgreSQL 15, which brought them (and `pg_publication_namespace`).
+ */
+export async function readPublicationSchemas(session: PgSession, oid: unknown, serverVersionNum: number): Promise<string[]> {
+  if (serverVersionNum < 150000) return [];
+  const rows = await session.query(
+    "SELECT n.nspname FROM pg_publication_namespace pn JOIN pg_namespace n ON n.oid = pn.pnnspid WHERE pn.pnpubid = $1",
+    [oid],
+  );
+  return rows.map((r) => text(r.nspname)).sort();
+}
+
 /** @internal The publication named `name`, or undefined when there is none. */
 export async function readPublication(session: PgSession, name: string, serverVersionNum: number): Promise<PublicationFacts | undefined> {
   const pubs = await session.query("SELECT oid, puballtables, pubupdate, pubdelete FROM pg_publication WHERE pubname = $1", [name]);
   if (pubs.length === 0) return undefined;
   const pub = pubs[0];
-  // FOR TABLES IN SCHEMA, and pg_publication_namespace with it, came in PostgreSQL 15.
-  const schemas =
-    serverVersionNum >= 150000
-      ? (
-          await session.query(
-            "SELECT n.nspname FROM pg_publication_namespace pn JOIN pg_namespace n ON n.oid = pn.pnnspid WHERE pn.pnpubid = $1",
-            [pub.oid],
-          )
-        )
-          .map((r) => text(r.nspname))
-          .sort()
-      : [];
+  const schemas = await readPublicationSchemas(session, pub.oid, serverVersionNum);
   const tables = (await session.query("SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = $1", [name]))
     .map((r) => ({ schema: text(r.schemaname), table: text(r.tablename) }))
     .sort(byTable);

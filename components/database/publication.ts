@@ -10,6 +10,7 @@
 import type { QualifiedTable } from "../checks/facts";
 import type { PublicationScope } from "../checks/readiness";
 import { quotePgIdent } from "../sql";
+import { byTable, readPublicationSchemas } from "./facts";
 import { PgSession, pgErrorInfo } from "./pgSession";
 
 /** `"schema"."table"`. */
@@ -143,4 +144,77 @@ export async function updatePublication(session: PgSession, name: string, scope:
     throw new Error(`Publication "${name}" cannot be changed to or from FOR ALL TABLES in place; it has to be dropped and created again.`);
   }
   await run(session, statement, name, scope, "change");
+}
+
+/**
+ * What a publication covers as the server holds it: what the inputs can say, or schemas and tables
+ * at once (`FOR TABLES IN SCHEMA a, TABLE b.t`, PostgreSQL 15+), which only a change by hand makes.
+ * `ALTER PUBLICATION … SET` replaces both lists, so `updatePublication` repairs the latter too.
+ */
+export type HeldScope = PublicationScope | { kind: "schemasAndTables"; schemas: readonly string[]; tables: readonly QualifiedTable[] };
+
+/** What the server lists for a publication: FOR ALL TABLES, or its schemas and its own tables (in no particular order). */
+export interface HeldPublication {
+  allTables: boolean;
+  /** `pg_publication_namespace`: the schemas listed `FOR TABLES IN SCHEMA`. */
+  schemas: string[];
+  /** `pg_publication_rel`: the tables listed `FOR TABLE` (a partitioned table as itself, not its partitions). */
+  tables: QualifiedTable[];
+}
+
+/**
+ * Reads what the publication lists, or undefined when there is no publication of that name. Not
+ * `pg_publication_tables`: that one also lists every table of a published schema, and the
+ * partitions of a published partitioned table instead of the table.
+ */
+export async function readHeldPublication(session: PgSession, name: string): Promise<HeldPublication | undefined> {
+  const pubs = await session.query(
+    "SELECT p.oid, p.puballtables, current_setting('server_version_num')::int AS version FROM pg_publication p WHERE p.pubname = $1",
+    [name],
+  );
+  if (pubs.length === 0) return undefined;
+  const pub = pubs[0];
+  const schemas = await readPublicationSchemas(session, pub.oid, Number(pub.version));
+  const rels = await session.query(
+    `SELECT n.nspname, c.relname FROM pg_publication_rel pr
+       JOIN pg_class c ON c.oid = pr.prrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE pr.prpubid = $1`,
+    [pub.oid],
+  );
+  return { allTables: pub.puballtables === true, schemas, tables: rels.map((r) => ({ schema: String(r.nspname), table: String(r.relname) })) };
+}
+
+const sortedSchemas = (schemas: readonly string[]): string[] => [...schemas].sort();
+const sortedTables = (tables: readonly QualifiedTable[]): QualifiedTable[] => [...tables].map((t) => ({ schema: t.schema, table: t.table })).sort(byTable);
+
+/** The scope in one canonical form (lists sorted), for comparing what is listed regardless of order. */
+function canonicalScope(scope: HeldScope): HeldScope {
+  switch (scope.kind) {
+    case "allTables":
+      return { kind: "allTables" };
+    case "schemas":
+      return { kind: "schemas", schemas: sortedSchemas(scope.schemas) };
+    case "tables":
+      return { kind: "tables", tables: sortedTables(scope.tables) };
+    case "schemasAndTables":
+      return { kind: "schemasAndTables", schemas: sortedSchemas(scope.schemas), tables: sortedTables(scope.tables) };
+  }
+}
+
+/**
+ * The scope a refresh records: what the server holds (`held`), in the shape of the inputs. When it
+ * lists what `state` lists, in whatever order, it is `state` itself, so that an unchanged
+ * publication reads back exactly as it was stored; otherwise the server's lists, sorted. A
+ * publication that lists nothing (its tables dropped, say) keeps the state's kind, with an empty
+ * list, which no input can be: the next `pulumi up` sets it again.
+ */
+export function observedScope(state: HeldScope, held: HeldPublication): HeldScope {
+  let seen: HeldScope;
+  if (held.allTables) seen = { kind: "allTables" };
+  else if (held.schemas.length > 0 && held.tables.length > 0) seen = { kind: "schemasAndTables", schemas: held.schemas, tables: held.tables };
+  else if (held.schemas.length > 0) seen = { kind: "schemas", schemas: held.schemas };
+  else if (held.tables.length > 0) seen = { kind: "tables", tables: held.tables };
+  else seen = state.kind === "schemas" ? { kind: "schemas", schemas: [] } : { kind: "tables", tables: [] };
+  const canonical = canonicalScope(seen);
+  return JSON.stringify(canonical) === JSON.stringify(canonicalScope(state)) ? state : canonical;
 }
