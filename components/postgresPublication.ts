@@ -9,6 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AdminConnectionArgs } from "./database/adminConnectionArgs";
 import type { PublicationScope } from "./checks/readiness";
+import type { HeldScope } from "./database/publication";
 
 import { stableProvider, withSecretOutputs } from "./dynamicProvider";
 import type { PostgresPublicationInputs } from "./postgresPublicationProvider";
@@ -36,7 +37,8 @@ export interface PostgresPublicationArgs extends AdminConnectionArgs {
 /** A PostgreSQL publication for ClickPipes, created and dropped by this resource alone. */
 export class PostgresPublication extends pulumi.dynamic.Resource {
   declare public readonly publicationName: pulumi.Output<string>;
-  declare public readonly scope: pulumi.Output<PublicationScope>;
+  /** What it publishes, as last read: after a `pulumi refresh`, as the server holds it (which may be changed by hand). */
+  declare public readonly scope: pulumi.Output<HeldScope>;
 
   constructor(name: string, args: PostgresPublicationArgs, opts?: pulumi.CustomResourceOptions) {
     const r = postgresPublicationRegistration(name, args, opts);
