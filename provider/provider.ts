@@ -124,8 +124,10 @@ function prepareMariaDbIamUser(_urn: string, news: Record<string, unknown>): { i
   const failures: Failures = [];
   for (const key of ["host", "adminUsername", "adminPassword", "username"]) requireString(news, key, failures);
   if (typeof news.port !== "number" || !Number.isInteger(news.port) || news.port <= 0) failures.push({ property: "port", reason: "port must be a positive integer" });
-  if (!Array.isArray(news.databases) || news.databases.length === 0 || news.databases.some((d) => typeof d !== "string" || d === "")) {
-    failures.push({ property: "databases", reason: "databases must be a non-empty list of database names" });
+  // An empty list is a user with no grants yet, as the TypeScript class and the component (which
+  // warns about it) register it.
+  if (!Array.isArray(news.databases) || news.databases.some((d) => typeof d !== "string" || d === "")) {
+    failures.push({ property: "databases", reason: "databases must be a list of database names" });
   }
   for (const key of ["cdc", "adoptExistingUser", "tls", "tlsVerify"]) optionalType(news, key, "boolean", failures);
   for (const key of ["resourceId", "tlsCa"]) optionalType(news, key, "string", failures);

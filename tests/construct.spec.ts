@@ -12,7 +12,7 @@ import { ClickPipesRdsIamAccess, ClickPipesRdsIamAccessArgs } from "../component
 import { DYNAMIC_RESOURCE_TYPE, PLUGIN_RESOURCE_TYPES } from "../components/pluginResources";
 import { resetIamAuthEnablerRegistry } from "../components/aws/iamAuthRegistry";
 import { PLUGIN_DOWNLOAD_URL, constructComponent, pluginComponentClass } from "../provider/construct";
-import { COMPONENT, componentOutputNames, pluginVersion, readSchema } from "../provider/provider";
+import { COMPONENT, ClickPipesRdsIamProvider, componentOutputNames, pluginVersion, readSchema } from "../provider/provider";
 import * as path from "path";
 
 const CH_ROLE = "arn:aws:iam::111122223333:role/CH-S3-demo-Role";
@@ -172,6 +172,25 @@ describe("the component as the plugin constructs it (provider/construct.ts)", ()
     await settleTree(new (pluginComponentClass(PLUGIN))("access", args("postgres", "dbInstanceIdentifier", "orders")));
     assert.equal(cloud.one(PLUGIN_RESOURCE_TYPES.iamAuthEnablement).inputs.consumerId, npmId);
     assert.match(String(npmId), /^[0-9a-f]{32}$/);
+  });
+
+  it("registers only children the plugin's own Check accepts, also for a MariaDB user with no databases yet", async () => {
+    const provider = new ClickPipesRdsIamProvider();
+    const cases: ClickPipesRdsIamAccessArgs[] = [
+      { ...args("mariadb", "dbInstanceIdentifier", "maria-empty"), databases: undefined, cdc: false },
+      args("postgres", "dbClusterIdentifier", "pg-cluster"),
+      args("mysql", "dbInstanceIdentifier", "my-db"),
+    ];
+    for (const [i, a] of cases.entries()) {
+      await settleTree(new (pluginComponentClass(PLUGIN))(`c${i}`, a));
+    }
+    const children = cloud.resources.filter((r) => PLUGIN_TYPES.includes(r.type));
+    assert.deepEqual(children.map(kindOf).sort(), ["cdcReadiness", "cdcReadiness", "iamAuthEnablement", "iamAuthEnablement", "iamAuthEnablement", "mariaDbIamUser", "postgresPublication"]);
+    for (const child of children) {
+      const result = await provider.check(`urn:pulumi:stack::project::${COMPONENT}$${child.type}::${child.name}`, {}, child.inputs);
+      assert.deepEqual(result.failures, undefined, `${child.name}: ${JSON.stringify(result.failures)}`);
+    }
+    assert.deepEqual(cloud.one(PLUGIN_RESOURCE_TYPES.mariaDbIamUser).inputs.databases, []);
   });
 
   it("sends the admin password as a secret to every child that takes it", async () => {

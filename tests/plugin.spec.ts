@@ -100,7 +100,7 @@ describe("the plugin's provider (provider/provider.ts)", () => {
 
     it("check reports missing and ill-typed inputs without calling the operations", async () => {
       const { calls, ops } = fakeOperations();
-      const result = await providerWith(ops).check(MARIADB_URN, {}, { host: "h", port: "3306", databases: [], tls: "yes" });
+      const result = await providerWith(ops).check(MARIADB_URN, {}, { host: "h", port: "3306", databases: ["sales", ""], tls: "yes" });
       assert.deepEqual(calls, []);
       assert.deepEqual(
         result.failures!.map((f) => f.property),
