@@ -10,7 +10,8 @@
  * providers, aliases, dependsOn, protect, …). The component checks them exactly as it checks a
  * TypeScript caller's, so a bad input is refused with the same message before any child exists.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { CLICKHOUSE_SERVICE_FIELDS } from "../components/clickhouse/service";
 import { CLICKPIPES_RDS_IAM_ACCESS_TYPE, ClickPipesRdsIamAccess, ClickPipesRdsIamAccessArgs } from "../components/clickPipesRdsIamAccess";
 import type { ChildResourceMode, PluginPackage } from "../components/pluginResources";
 
@@ -32,6 +33,25 @@ export function pluginComponentClass(plugin: PluginPackage): typeof ClickPipesRd
 }
 
 /**
+ * The inputs as the component takes them. `clickhouseService` is secret as a whole in the schema
+ * (generated SDKs do not make a nested property secret, so its `apiKeySecret` could otherwise be
+ * given in plain text), so it arrives as one secret Output of an object, where the component takes
+ * an object of Inputs: it is split into one Output per field, the key secret and the IDs not (the
+ * role ARN looked up with them, and everything built from it, would otherwise be secret too).
+ */
+export function adaptedInputs(inputs: pulumi.Inputs): pulumi.Inputs {
+  const service = inputs.clickhouseService;
+  if (!pulumi.Output.isInstance(service)) return inputs;
+  const object = service as pulumi.Output<Record<string, unknown> | undefined>;
+  const fields: Record<string, pulumi.Output<unknown>> = {};
+  for (const field of CLICKHOUSE_SERVICE_FIELDS) {
+    const value = object.apply((o) => (o === null || typeof o !== "object" ? undefined : o[field]));
+    fields[field] = field === "apiKeySecret" ? pulumi.secret(value) : pulumi.unsecret(value);
+  }
+  return { ...inputs, clickhouseService: fields };
+}
+
+/**
  * Constructs the component for the plugin: its URN and, as its state, each of `outputNames` (the
  * component's properties in the schema) read from the instance.
  */
@@ -43,7 +63,7 @@ export function constructComponent(
   outputNames: readonly string[],
 ): pulumi.provider.ConstructResult {
   const Component = pluginComponentClass(plugin);
-  const component = new Component(name, inputs as unknown as ClickPipesRdsIamAccessArgs, options);
+  const component = new Component(name, adaptedInputs(inputs) as unknown as ClickPipesRdsIamAccessArgs, options);
   const state: Record<string, unknown> = {};
   for (const key of outputNames) state[key] = (component as unknown as Record<string, unknown>)[key];
   return { urn: component.urn, state };

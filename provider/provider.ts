@@ -215,7 +215,8 @@ export const CUSTOM_RESOURCES: Readonly<Record<string, CustomResourceKind>> = {
   [MARIADB_IAM_USER]: { token: MARIADB_IAM_USER, kind: "mariaDbIamUser", secretProperties: ["adminPassword"], prepare: prepareMariaDbIamUser },
   [CDC_READINESS]: { token: CDC_READINESS, kind: "cdcReadiness", secretProperties: ["adminPassword"], prepare: prepareCdcReadiness },
   [POSTGRES_PUBLICATION]: { token: POSTGRES_PUBLICATION, kind: "postgresPublication", secretProperties: ["adminPassword"], prepare: preparePostgresPublication },
-  [CLICK_PIPE]: { token: CLICK_PIPE, kind: "clickPipe", secretProperties: ["apiKeySecret"], prepare: prepareClickPipe },
+  // `service` too: as given (refused, or at preview before the check), it holds the key secret.
+  [CLICK_PIPE]: { token: CLICK_PIPE, kind: "clickPipe", secretProperties: ["apiKeySecret", "service"], prepare: prepareClickPipe },
 };
 
 /** The key under which a dynamic resource's state holds its serialized provider. */

@@ -38,13 +38,46 @@ export { PLUGIN_DOWNLOAD_URL };
 const METADATA = {
   displayName: "ClickPipes RDS IAM",
   description:
-    "IAM-role access for ClickHouse ClickPipes to Amazon RDS and Aurora (PostgreSQL, MySQL, MariaDB): the ClickPipesRdsIamAccess component, and the IamAuthEnablement and MariaDbIamUser custom resources.",
+    "IAM-role access for ClickHouse ClickPipes to Amazon RDS and Aurora (PostgreSQL, MySQL, MariaDB): the ClickPipesRdsIamAccess component, and the IamAuthEnablement, MariaDbIamUser and ClickPipe custom resources.",
   repository: "https://github.com/clickpipes-rds-iam/clickpipes-rds-iam",
 };
 /** Properties of the component's types that hold secrets (the component's own inputs are `ARG_TYPES`' `secret`). */
 export const SECRET_TYPE_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   ClickHouseService: ["apiKeySecret"],
 };
+
+/**
+ * Numbers the code accepts only as whole numbers (validated with `Number.isInteger`, or a port),
+ * typed `integer` so that the SDKs of other languages give an `int`, not a float (a Python
+ * `f"{host}:{port}"` would print `3306.0`). The analyzer types every TypeScript `number` as `number`.
+ */
+export const INTEGER_PROPERTIES: Readonly<{ inputs: readonly string[]; outputs: readonly string[]; types: Readonly<Record<string, readonly string[]>> }> = {
+  inputs: ["binlogRetentionHours", "maxSessionDuration"],
+  outputs: ["port"],
+  types: { ClickPipeSource: ["port"] },
+};
+
+/**
+ * What a generated SDK must install besides Pulumi: the component takes and gives `@pulumi/aws`
+ * resources (`instance`, `cluster`, `role`, `rolePolicy`), whose classes the SDK imports. Major
+ * version 7, as the package's peer dependency.
+ */
+export const LANGUAGE_DEPENDENCIES = {
+  nodejs: { dependencies: { "@pulumi/aws": "^7.0.0" } },
+  python: { requires: { pulumi: ">=3.142.0,<4.0.0", "pulumi-aws": ">=7.0.0,<8.0.0" } },
+  csharp: { packageReferences: { Pulumi: "3.*", "Pulumi.Aws": "7.*" } },
+} as const;
+
+/** Whether a property's type holds a secret property (`SECRET_TYPE_PROPERTIES`): then it is secret as a whole. */
+function holdsSecret(p: SchemaProperty): boolean {
+  return p.$ref !== undefined && Object.keys(SECRET_TYPE_PROPERTIES).some((t) => p.$ref === `#/types/${token(t)}`);
+}
+
+/** A property without its `plain` flag. */
+function withoutPlain(p: SchemaProperty): SchemaProperty {
+  const { plain: _plain, ...rest } = p;
+  return rest;
+}
 
 /** A property of the schema: a type or a `$ref`, and what Pulumi adds to either. */
 export interface SchemaProperty {
@@ -267,12 +300,21 @@ export function buildSchema(): PackageSchema {
     resources[tok] = {
       ...r,
       inputProperties: mapProperties(r.inputProperties, (name, p) => ({
-        ...stripOptional(p),
+        // Not plain when secret as a whole: the SDKs wrap it in a secret Output (provider/construct.ts splits it again).
+        ...(holdsSecret(p) ? withoutPlain(stripOptional(p)) : stripOptional(p)),
+        ...(INTEGER_PROPERTIES.inputs.includes(name) ? { type: "integer" } : {}),
         description: describe(p.description, defaultOf(argsName, name)),
-        ...(secretInputs.has(name) ? { secret: true } : {}),
+        // A property whose type holds a secret is secret as a whole: Pulumi's code generators do
+        // not make a nested property secret, so `clickhouseService` given with a plain-text key
+        // would otherwise travel and be stored in the clear.
+        ...(secretInputs.has(name) || holdsSecret(p) ? { secret: true } : {}),
       })),
       description: reflow(r.description),
-      properties: mapProperties(r.properties, (_name, p) => ({ ...stripOptional(p), description: reflow(p.description) })),
+      properties: mapProperties(r.properties, (name, p) => ({
+        ...stripOptional(p),
+        ...(INTEGER_PROPERTIES.outputs.includes(name) ? { type: "integer" } : {}),
+        description: reflow(p.description),
+      })),
       requiredInputs: sortedOrNone(r.requiredInputs),
       required: sortedOrNone(r.required),
     };
@@ -292,6 +334,7 @@ export function buildSchema(): PackageSchema {
       enum: t.enum?.map((member) => ({ ...member, description: reflow(member.description) })),
       properties: mapProperties(t.properties as Record<string, SchemaProperty> | undefined, (prop, p) => ({
         ...stripOptional(p),
+        ...((INTEGER_PROPERTIES.types[shortName] ?? []).includes(prop) ? { type: "integer" } : {}),
         description: describe(p.description, defaultOf(shortName, prop)),
         ...(secrets.includes(prop) ? { secret: true } : {}),
       })),
@@ -320,7 +363,12 @@ export function buildSchema(): PackageSchema {
     provider: custom.provider,
     resources,
     types,
-    language: generated.language,
+    language: {
+      ...generated.language,
+      nodejs: { ...(generated.language?.nodejs as object | undefined), ...LANGUAGE_DEPENDENCIES.nodejs },
+      python: { ...(generated.language?.python as object | undefined), ...LANGUAGE_DEPENDENCIES.python },
+      csharp: { ...(generated.language?.csharp as object | undefined), ...LANGUAGE_DEPENDENCIES.csharp },
+    },
     dependencies: generated.dependencies,
   };
   const problems = schemaProblems(schema);

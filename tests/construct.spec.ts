@@ -7,11 +7,13 @@
  */
 import { strict as assert } from "assert";
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { RecordedResource, cloud, clusterLookup, installMocks, instanceLookup, settleTree, valueOf } from "./support/mocks";
 import { ClickPipesRdsIamAccess, ClickPipesRdsIamAccessArgs } from "../components";
 import { DYNAMIC_RESOURCE_TYPE, PLUGIN_RESOURCE_TYPES } from "../components/pluginResources";
 import { resetIamAuthEnablerRegistry } from "../components/aws/iamAuthRegistry";
-import { PLUGIN_DOWNLOAD_URL, constructComponent, pluginComponentClass } from "../provider/construct";
+import { PLUGIN_DOWNLOAD_URL, adaptedInputs, constructComponent, pluginComponentClass } from "../provider/construct";
+import { ORG_ID, SERVICE_ID, SERVICE_ROLE, TEST_KEY_ID, TEST_KEY_SECRET, withServiceLookups } from "./support/clickhouseApi";
 import { COMPONENT, ClickPipesRdsIamProvider, componentOutputNames, pluginVersion, readSchema } from "../provider/provider";
 import * as path from "path";
 
@@ -191,6 +193,28 @@ describe("the component as the plugin constructs it (provider/construct.ts)", ()
       assert.deepEqual(result.failures, undefined, `${child.name}: ${JSON.stringify(result.failures)}`);
     }
     assert.deepEqual(cloud.one(PLUGIN_RESOURCE_TYPES.mariaDbIamUser).inputs.databases, []);
+  });
+
+  it("takes clickhouseService as the SDKs send it, one secret Output, and keeps only the key secret", async () => {
+    cloud.fixtures.instances.orders = instanceLookup({ identifier: "orders" });
+    const service = pulumi.secret({ organizationId: ORG_ID, serviceId: SERVICE_ID, apiKeyId: TEST_KEY_ID, apiKeySecret: TEST_KEY_SECRET });
+    const inputs = { engine: "postgres", dbInstanceIdentifier: "orders", adminUsername: "a", adminPassword: "p", clickhouseService: service };
+    const adapted = adaptedInputs(inputs).clickhouseService as Record<string, pulumi.Output<unknown>>;
+    assert.deepEqual(Object.keys(adapted), ["organizationId", "serviceId", "apiKeyId", "apiKeySecret", "apiUrl"]);
+    assert.deepEqual(
+      await Promise.all(Object.values(adapted).map((o) => (o as unknown as { isSecret: Promise<boolean> }).isSecret)),
+      [false, false, false, true, false],
+    );
+    const result = await withServiceLookups({ [SERVICE_ID]: { iamRole: SERVICE_ROLE } }, async () => {
+      const r = constructComponent("svc", inputs, {}, PLUGIN, ["roleArn"]);
+      await valueOf(r.state.roleArn as pulumi.Output<string>);
+      return r;
+    });
+    assert.equal(JSON.parse(String(cloud.one("aws:iam/role:Role").inputs.assumeRolePolicy)).Statement[0].Principal.AWS, SERVICE_ROLE);
+    assert.equal(await (result.state.roleArn as unknown as { isSecret: Promise<boolean> }).isSecret, false, "the role ARN is not made secret by the service's IDs");
+    // The same object given as plain values is taken as it is.
+    const plain = { ...inputs, clickhouseService: { organizationId: ORG_ID, serviceId: SERVICE_ID, apiKeyId: TEST_KEY_ID, apiKeySecret: TEST_KEY_SECRET } };
+    assert.equal(adaptedInputs(plain), plain);
   });
 
   it("sends the admin password as a secret to every child that takes it", async () => {

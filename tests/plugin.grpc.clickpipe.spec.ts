@@ -9,7 +9,7 @@
 import * as assert from "node:assert/strict";
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import { CLICK_PIPE } from "../provider/provider";
-import { secretValue } from "../provider/rpcValues";
+import { secretValue, unknownValue } from "../provider/rpcValues";
 import { FakeClickHouseApi, ORDERS_MAPPING, ORG_ID, SERVICE_ID, TEST_KEY_ID, TEST_KEY_SECRET, CUSTOMERS_MAPPING, postgresSource } from "./support/clickhouseApi";
 import { StartedPlugin, call, startPlugin, struct, urnOf } from "./support/plugin";
 
@@ -83,6 +83,25 @@ describe("the plugin's ClickPipe over gRPC, against the fake ClickHouse Cloud AP
     const { source: _source, ...withoutSource } = news({ access: "urn:pulumi:dev::proj::clickpipes-rds-iam:index:ClickPipesRdsIamAccess::orders" });
     const access = await check(withoutSource);
     assert.deepEqual(access.getFailuresList().map((f) => f.getProperty()), ["access", "source"]);
+  });
+
+  it("never answers a key secret given in plain text in the clear: not at preview, not in a refusal", async () => {
+    const plainKey = (over: Record<string, unknown> = {}) => ({
+      ...news(over),
+      service: { organizationId: ORG_ID, serviceId: SERVICE_ID, apiKeyId: TEST_KEY_ID, apiKeySecret: TEST_KEY_SECRET, apiUrl: fake.url, ...((over.service as object) ?? {}) },
+    });
+    // At preview, before the access's clickPipeSource is known: the inputs come back as given.
+    const preview = await check({ ...plainKey(), source: unknownValue });
+    const previewed = preview.getInputs()!.toJavaScript() as Record<string, unknown>;
+    assert.deepEqual(previewed.service, secretValue(plainKey().service));
+    // Refused (a bad organization ID): the engine prints the refused property's value.
+    const refused = await check(plainKey({ service: { organizationId: "not-a-uuid" } }));
+    assert.deepEqual(refused.getFailuresList().map((f) => f.getProperty()), ["service"]);
+    assert.deepEqual((refused.getInputs()!.toJavaScript() as Record<string, unknown>).service, secretValue({ ...plainKey().service, organizationId: "not-a-uuid" }));
+    // Accepted: only the flattened key is secret.
+    const accepted = (await check(plainKey())).getInputs()!.toJavaScript() as Record<string, unknown>;
+    secretOnce(accepted);
+    assert.equal(accepted.organizationId, ORG_ID);
   });
 
   it("Create, Read, Diff, Update and Delete drive the API", async () => {

@@ -37,6 +37,9 @@ export interface ClickHouseService {
  */
 export type ClickHouseServiceArgs = ClickHouseService;
 
+/** The fields of {@link ClickHouseService}. */
+export const CLICKHOUSE_SERVICE_FIELDS = ["organizationId", "serviceId", "apiKeyId", "apiKeySecret", "apiUrl"] as const;
+
 /** The same, resolved. */
 export interface ClickHouseServiceRef {
   organizationId: string;
@@ -69,7 +72,7 @@ export function validateClickHouseServiceArgs(arg: string, value: unknown): asse
     fail(`${named(arg, value)} is not an object; pass { organizationId, serviceId, apiKeyId, apiKeySecret }.`);
   }
   const v = value as Record<string, unknown>;
-  const known = ["organizationId", "serviceId", "apiKeyId", "apiKeySecret", "apiUrl"];
+  const known: readonly string[] = CLICKHOUSE_SERVICE_FIELDS;
   const unknown = Object.keys(v).find((k) => !known.includes(k));
   if (unknown !== undefined) fail(`\`${arg}.${unknown}\` is not known; use ${known.map((k) => `\`${k}\``).join(", ")}.`);
   validateCloudId(`${arg}.organizationId`, v.organizationId, "organization");
