@@ -27,6 +27,14 @@ export interface PostgresPublicationInputs {
    * port is the same server under a new address (an update), not another publication.
    */
   resourceId?: string;
+  /**
+   * `publish_via_partition_root` (PostgreSQL 13+), which `create` always sets there: the resource
+   * registers `true`. Absent from the state of a publication an earlier version of this package
+   * created (without the option), which counts as false, so the next `pulumi up` is an update
+   * that turns it on; after a refresh, what the server holds (on 13+). On PostgreSQL 12, which has
+   * no such option, it is recorded and not applied.
+   */
+  publishViaPartitionRoot?: boolean;
 }
 
 /**
@@ -58,7 +66,20 @@ export function diffPublication(olds: PostgresPublicationOutputs, news: Postgres
   if (scopeChanged && (olds.scope.kind === "allTables") !== (news.scope.kind === "allTables")) replaces.push("scope");
   const connection = (i: PostgresPublicationOutputs) => JSON.stringify([i.adminUsername, i.adminPassword, i.tls, i.tlsVerify ?? true, i.tlsCa ?? null]);
   const connectionChanged = connection(olds) !== connection(news);
-  return { changes: replaces.length > 0 || scopeChanged || connectionChanged || addressChanged, replaces, deleteBeforeReplace: replaces.length > 0 };
+  return {
+    changes: replaces.length > 0 || scopeChanged || connectionChanged || addressChanged || viaRootToSet(olds, news),
+    replaces,
+    deleteBeforeReplace: replaces.length > 0,
+  };
+}
+
+/**
+ * Whether `publish_via_partition_root` is wanted and the state does not record it on (an earlier
+ * version's state, or a refresh that found it off): an update, never a replacement (dropping the
+ * publication would break the running pipe). Nothing turns it off.
+ */
+function viaRootToSet(olds: PostgresPublicationOutputs, news: PostgresPublicationInputs): boolean {
+  return news.publishViaPartitionRoot === true && olds.publishViaPartitionRoot !== true;
 }
 
 function withSession<T>(i: PostgresPublicationOutputs, work: (s: PgSession) => Promise<T>): Promise<T> {
@@ -117,11 +138,15 @@ export const postgresPublicationProvider: pulumi.dynamic.ResourceProvider<Postgr
     }
     const held = await readHeld(props);
     if (held === undefined) return { id: "" };
-    return { id, props: { ...props, scope: observedScope(props.scope, held) } };
+    // `publishViaPartitionRoot` as the server holds it, when the state records the setting (an
+    // earlier version's state does not, and counts as off already); PostgreSQL 12 has no such option.
+    const viaRoot = props.publishViaPartitionRoot === undefined || held.publishViaPartitionRoot === undefined ? {} : { publishViaPartitionRoot: held.publishViaPartitionRoot };
+    return { id, props: { ...props, scope: observedScope(props.scope, held), ...viaRoot } };
   },
   async update(_id: string, olds: PostgresPublicationOutputs, news: PostgresPublicationInputs) {
-    if (JSON.stringify(olds.scope) !== JSON.stringify(news.scope)) {
-      await withSession(news, (s) => updatePublication(s, news.publicationName, news.scope));
+    const changes = { scope: JSON.stringify(olds.scope) !== JSON.stringify(news.scope), publishViaPartitionRoot: viaRootToSet(olds, news) };
+    if (changes.scope || changes.publishViaPartitionRoot) {
+      await withSession(news, (s) => updatePublication(s, news.publicationName, news.scope, changes));
     }
     return { outs: news };
   },

@@ -123,14 +123,14 @@ describe("checks/readiness", () => {
       assert.deepEqual(notPassing(postgresChecks(pgFacts({ maxWalSenders: "1" }), pgRequest, rds)).map((r) => r[0]), ["postgres.max_wal_senders"]);
     });
     it("refuses to create a publication that already exists", () => {
-      const publication = { name: "cp_pub", allTables: true, schemas: [], tables: [], publishesUpdates: true };
+      const publication = { name: "cp_pub", allTables: true, schemas: [], tables: [], publishesUpdates: true, publishViaPartitionRoot: false, partitionedTables: [] };
       assert.deepEqual(notPassing(postgresChecks(pgFacts({ publication }), pgRequest, rds)), [
         ["postgres.publication", "fail", 'Publication "cp_pub" already exists, and this component does not take over what it did not create; set `createPublication: false` to use it as it is, or choose another `publicationName`.'],
       ]);
     });
     it("checks that an existing publication covers the listed schemas", () => {
       const existing: PostgresRequest = { cdc: true, schemas: ["public", "sales"], publication: { name: "cp_pub", create: false, scope: { kind: "schemas", schemas: ["public", "sales"] } } };
-      const publication = { name: "cp_pub", allTables: false, schemas: [], tables: [{ schema: "public", table: "orders" }], publishesUpdates: true };
+      const publication = { name: "cp_pub", allTables: false, schemas: [], tables: [{ schema: "public", table: "orders" }], publishesUpdates: true, publishViaPartitionRoot: false, partitionedTables: [] };
       assert.deepEqual(notPassing(postgresChecks(pgFacts({ publication }), existing, rds)), [
         ["postgres.publication", "fail", 'Publication "cp_pub" does not cover schema "sales", so ClickPipes cannot replicate it; add it (`ALTER PUBLICATION "cp_pub" ADD …`).'],
       ]);
@@ -138,6 +138,44 @@ describe("checks/readiness", () => {
       assert.deepEqual(notPassing(postgresChecks(pgFacts(), existing, rds)).map((r) => r[2]), [
         'Publication "cp_pub" does not exist in the database; create it (`CREATE PUBLICATION "cp_pub" FOR TABLE …`), or set `createPublication: true`.',
       ]);
+    });
+    describe("an existing publication with partitioned tables (postgres.publish_via_partition_root)", () => {
+      const use: PostgresRequest = { cdc: true, schemas: ["public"], publication: { name: 'cp "pub"', create: false, scope: { kind: "schemas", schemas: ["public"] } } };
+      const events = { schema: "public", table: "events" };
+      const existing = (publishViaPartitionRoot: boolean | undefined, partitionedTables = [events]) => ({
+        name: 'cp "pub"',
+        allTables: false,
+        schemas: ["public"],
+        tables: [{ schema: "public", table: "events_2026" }],
+        publishesUpdates: true,
+        publishViaPartitionRoot,
+        partitionedTables,
+      });
+      const result = (publication: ReturnType<typeof existing>, request = use) =>
+        postgresChecks(pgFacts({ publication }), request, rds).find((r) => r.id === "postgres.publish_via_partition_root");
+
+      it("warns, with the ALTER that turns it on, when the option is off: a warning, not a failure", () => {
+        const results = postgresChecks(pgFacts({ publication: existing(false) }), use, rds);
+        assert.deepEqual(notPassing(results), [
+          [
+            "postgres.publish_via_partition_root",
+            "warn",
+            'Publication "cp "pub"" includes partitioned table "public"."events" but publishes its changes under the partitions\' names (publish_via_partition_root is off), so a pipe that maps it misses them; run `ALTER PUBLICATION "cp ""pub""" SET (publish_via_partition_root = true)` as its owner.',
+          ],
+        ]);
+        assert.deepEqual(blockingFailures(results, "enforce"), []);
+      });
+      it("passes when the option is on, or when there is no partitioned table", () => {
+        assert.equal(result(existing(true))?.status, "pass");
+        assert.deepEqual(result(existing(false, [])), { id: "postgres.publish_via_partition_root", status: "pass", summary: 'Publication "cp "pub"" includes no partitioned table' });
+      });
+      it("is skipped on PostgreSQL 12, which has no such option", () => {
+        assert.equal(result(existing(undefined))?.status, "skip");
+      });
+      it("is not made for a publication the component creates (it sets the option itself)", () => {
+        const create: PostgresRequest = { ...use, publication: { ...use.publication!, create: true } };
+        assert.equal(result(existing(false), create), undefined);
+      });
     });
     it("refuses to create a publication over tables without a primary key, which would break their UPDATE and DELETE", () => {
       const bad = [{ schema: "public", table: "events", replicaIdentity: "d" }];

@@ -243,7 +243,7 @@ describe("readPostgresFacts against a real PostgreSQL 15, as the non-superuser a
     it("FOR TABLE: its tables, its own (not the scope's) tables without identity, and whether it publishes UPDATE/DELETE", async () => {
       const scope = { kind: "tables" as const, tables: [t("app", "no_pk"), t("good", "with_pk")] };
       const f = await readPostgresFacts(await open(right), { schemas: ["app", "good"], publicationName: "pub_tables", scope: { kind: "schemas", schemas: ["good"] } });
-      assert.deepEqual(f.publication, { name: "pub_tables", allTables: false, schemas: [], tables: [t("app", "no_pk"), t("good", "with_pk")], publishesUpdates: false });
+      assert.deepEqual(f.publication, { name: "pub_tables", allTables: false, schemas: [], tables: [t("app", "no_pk"), t("good", "with_pk")], publishesUpdates: false, publishViaPartitionRoot: false, partitionedTables: [] });
       assert.deepEqual(f.tablesWithoutIdentity, [{ schema: "app", table: "no_pk", replicaIdentity: "d" }]);
       // Used as it is: the missing identity warns. To be created: it exists already, and would refuse UPDATE.
       assert.deepEqual(failedIds(f, { cdc: true, schemas: ["app", "good"], publication: { name: "pub_tables", create: false, scope } }), []);
@@ -272,6 +272,9 @@ describe("readPostgresFacts against a real PostgreSQL 15, as the non-superuser a
           t("good", "with_pk"),
         ],
         publishesUpdates: true,
+        publishViaPartitionRoot: false,
+        // The partitioned tables themselves, though pg_publication_tables lists their partitions.
+        partitionedTables: [t("app", "events"), t("app", "logs")],
       });
       // Published by partition: the partition, not its parent, is what lacks an identity.
       assert.deepEqual(f.tablesWithoutIdentity, [
@@ -283,11 +286,26 @@ describe("readPostgresFacts against a real PostgreSQL 15, as the non-superuser a
       const use = (schemas: string[]): PostgresRequest => ({ cdc: true, schemas, publication: { name: "pub_schemas", create: false, scope: { kind: "schemas", schemas } } });
       assert.deepEqual(failedIds(f, use(["app", "good"])), []);
       assert.deepEqual(failedIds(f, use(["app", "Other Schema"])), ["postgres.publication"]);
+      // Published under the partitions' names: a warning with the ALTER that fixes it.
+      const viaRoot = postgresChecks(f, use(["app", "good"]), RDS).find((r) => r.id === "postgres.publish_via_partition_root");
+      assert.equal(viaRoot?.status, "warn");
+      assert.equal(viaRoot?.fix, 'run `ALTER PUBLICATION "pub_schemas" SET (publish_via_partition_root = true)` as its owner');
+      assert.match(viaRoot?.summary ?? "", /^Publication "pub_schemas" includes partitioned tables "app"\."events", "app"\."logs" but /);
+    });
+
+    it("publish_via_partition_root on: read as on, and the partitioned tables still found (now listed as themselves)", async () => {
+      await arrange("superuser", right, "CREATE PUBLICATION pub_root FOR TABLES IN SCHEMA app WITH (publish_via_partition_root = true)");
+      const f = await readPostgresFacts(await open(right), { schemas: ["app"], publicationName: "pub_root" });
+      assert.equal(f.publication?.publishViaPartitionRoot, true);
+      assert.deepEqual(f.publication?.partitionedTables, [t("app", "events"), t("app", "logs")]);
+      assert.ok(f.publication?.tables.some((x) => x.table === "events"));
+      const request: PostgresRequest = { cdc: true, schemas: ["app"], publication: { name: "pub_root", create: false, scope: { kind: "schemas", schemas: ["app"] } } };
+      assert.equal(postgresChecks(f, request, RDS).find((r) => r.id === "postgres.publish_via_partition_root")?.status, "pass");
     });
 
     it("FOR ALL TABLES: allTables, every table, and the ones without identity", async () => {
       const f = await readPostgresFacts(await open(plain), { schemas: ["public"], publicationName: "pub_all" });
-      assert.deepEqual(f.publication, { name: "pub_all", allTables: true, schemas: [], tables: [t("public", "k"), t("public", "t")], publishesUpdates: true });
+      assert.deepEqual(f.publication, { name: "pub_all", allTables: true, schemas: [], tables: [t("public", "k"), t("public", "t")], publishesUpdates: true, publishViaPartitionRoot: false, partitionedTables: [] });
       assert.deepEqual(f.tablesWithoutIdentity, [{ schema: "public", table: "t", replicaIdentity: "d" }]);
     });
 

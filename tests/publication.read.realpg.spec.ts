@@ -51,6 +51,7 @@ describe("PostgresPublication read (pulumi refresh) against a real PostgreSQL 15
       scope,
       tls: true,
       tlsCa: pgTestCa(server),
+      publishViaPartitionRoot: true,
     };
   }
 
@@ -187,6 +188,44 @@ describe("PostgresPublication read (pulumi refresh) against a real PostgreSQL 15
     const read = await provider.read(id, state);
     assert.deepEqual(read.props!.scope, tables("a.t1"));
     assert.deepEqual(diffPublication(read.props!, i), { changes: true, replaces: ["scope"], deleteBeforeReplace: true });
+  });
+
+  it("a publication an earlier version created (no option, a state without the setting): reads without it, the diff updates (never replaces), the update turns it on, and a read reports it", async () => {
+    const i = inputs(tables("a.parted"));
+    const { publishViaPartitionRoot: _absent, ...old } = i;
+    // As the earlier version did: as the admin, without the option.
+    const asAdmin = await connect(server, "admin", db);
+    try {
+      await asAdmin.query(`CREATE PUBLICATION ${ident(i.publicationName)} FOR TABLE a.parted`);
+    } finally {
+      await asAdmin.end();
+    }
+    const id = `${server.host}:${server.port}/${db}/${i.publicationName}`;
+    assert.deepEqual(await published(i.publicationName), ["a.parted_1", "a.parted_2"]);
+
+    const read = await provider.read(id, old);
+    assert.deepEqual(read, { id, props: old });
+    assert.deepEqual(diffPublication(read.props!, i), { changes: true, replaces: [], deleteBeforeReplace: false });
+
+    const updated = await provider.update(id, read.props!, i);
+    assert.deepEqual(updated, { outs: i });
+    assert.deepEqual((await byHand.query("SELECT pubviaroot FROM pg_publication WHERE pubname = $1", [i.publicationName])).rows, [{ pubviaroot: true }]);
+    assert.deepEqual(await published(i.publicationName), ["a.parted"]);
+    assert.deepEqual(await provider.read(id, i), { id, props: i });
+  });
+
+  it("publish_via_partition_root turned off by hand: reads false, the diff updates, and the update turns it on again", async () => {
+    const i = inputs(tables("a.parted", "a.t1"));
+    const { id, state } = await created(i);
+    assert.deepEqual(await published(i.publicationName), ["a.parted", "a.t1"]);
+    await byHand.query(`ALTER PUBLICATION ${ident(i.publicationName)} SET (publish_via_partition_root = false)`);
+
+    const read = await provider.read(id, state);
+    assert.deepEqual(read, { id, props: { ...state, publishViaPartitionRoot: false } });
+    assert.deepEqual(diffPublication(read.props!, i), { changes: true, replaces: [], deleteBeforeReplace: false });
+    await provider.update(id, read.props!, i);
+    assert.deepEqual(await published(i.publicationName), ["a.parted", "a.t1"]);
+    assert.deepEqual(await provider.read(id, state), { id, props: state });
   });
 
   it("a server it cannot reach fails the read with the state's settings named, and does not report the publication gone", async () => {

@@ -157,6 +157,36 @@ describe("publications against a real PostgreSQL 15", function () {
     });
   });
 
+  describe("publish_via_partition_root (PostgreSQL 13+)", () => {
+    before(async () => {
+      await inspector.query(`
+        CREATE SCHEMA d;
+        CREATE TABLE d.parted (id int PRIMARY KEY) PARTITION BY RANGE (id);
+        CREATE TABLE d.parted_1 PARTITION OF d.parted FOR VALUES FROM (0) TO (100);
+        CREATE TABLE d.parted_2 PARTITION OF d.parted FOR VALUES FROM (100) TO (200);
+      `);
+    });
+
+    it("createPublication sets it: the partitioned table is published as itself (pg_publication_tables lists it, not its partitions)", async () => {
+      const name = pubName();
+      await createPublication(asSuperuser, name, tables("d.parted"));
+      const { rows } = await inspector.query("SELECT pubviaroot FROM pg_publication WHERE pubname = $1", [name]);
+      assert.deepEqual(rows, [{ pubviaroot: true }]);
+      assert.deepEqual(await published(name), ["d.parted"]);
+    });
+
+    it("without it (a publication an earlier version created): the partitions' names, until updatePublication turns it on", async () => {
+      const name = pubName();
+      await inspector.query(`CREATE PUBLICATION ${ident(name)} FOR TABLE d.parted`);
+      assert.deepEqual(await published(name), ["d.parted_1", "d.parted_2"]);
+
+      await updatePublication(asSuperuser, name, tables("d.parted"), { scope: false, publishViaPartitionRoot: true });
+      const { rows } = await inspector.query("SELECT pubviaroot FROM pg_publication WHERE pubname = $1", [name]);
+      assert.deepEqual(rows, [{ pubviaroot: true }]);
+      assert.deepEqual(await published(name), ["d.parted"]);
+    });
+  });
+
   describe("deletePublication", () => {
     it("drops it, and is fine when it is gone already", async () => {
       const name = pubName();

@@ -11,6 +11,7 @@ import {
   deletePublication,
   dropPublicationStatement,
   observedScope,
+  publishViaPartitionRootStatement,
   translatePublicationError,
   updatePublication,
 } from "../components/database/publication";
@@ -28,15 +29,21 @@ function pgError(code: string, message: string): Error {
   return Object.assign(new Error(message), { code, severity: "ERROR" });
 }
 
-/** A session that answers `pg_publication` lookups from `existing` and records every statement. */
-function fakeSession(existing: Record<string, boolean>, fail?: Error): PgSession & { statements: string[] } {
+/**
+ * A session of a server of `version` (`server_version_num`) that answers `pg_publication` lookups
+ * from `existing` (FOR ALL TABLES or not; `pubviaroot`, null before 13) and records every statement.
+ */
+function fakeSession(existing: Record<string, boolean | { allTables: boolean; viaRoot: boolean | null }>, fail?: Error, version = 150004): PgSession & { statements: string[] } {
   const statements: string[] = [];
   return {
     statements,
     async query(sql: string, params?: unknown[]) {
-      if (sql.startsWith("SELECT puballtables FROM pg_publication")) {
+      if (sql === "SELECT current_setting('server_version_num')::int AS version") return [{ version }];
+      if (sql.startsWith("SELECT p.puballtables, (to_jsonb(p) ->> 'pubviaroot')::boolean AS viaroot FROM pg_publication p")) {
         const name = String(params?.[0]);
-        return name in existing ? [{ puballtables: existing[name] }] : [];
+        if (!(name in existing)) return [];
+        const e = existing[name];
+        return [typeof e === "boolean" ? { puballtables: e, viaroot: version >= 130000 ? true : null } : { puballtables: e.allTables, viaroot: e.viaRoot }];
       }
       statements.push(sql);
       if (fail !== undefined) throw fail;
@@ -48,6 +55,18 @@ function fakeSession(existing: Record<string, boolean>, fail?: Error): PgSession
 
 describe("publication SQL", () => {
   describe("createPublicationStatement", () => {
+    it("with publishViaPartitionRoot (PostgreSQL 13+): WITH (publish_via_partition_root = true), for every scope; without it (12): no WITH", () => {
+      const via = { publishViaPartitionRoot: true };
+      assert.equal(createPublicationStatement("cp", schemas("a"), via), 'CREATE PUBLICATION "cp" FOR TABLES IN SCHEMA "a" WITH (publish_via_partition_root = true);');
+      assert.equal(createPublicationStatement("cp", tables(["s", "t"]), via), 'CREATE PUBLICATION "cp" FOR TABLE "s"."t" WITH (publish_via_partition_root = true);');
+      assert.equal(createPublicationStatement("cp", ALL, via), 'CREATE PUBLICATION "cp" FOR ALL TABLES WITH (publish_via_partition_root = true);');
+      assert.equal(createPublicationStatement("cp", schemas("a"), { publishViaPartitionRoot: false }), 'CREATE PUBLICATION "cp" FOR TABLES IN SCHEMA "a";');
+    });
+
+    it("publishViaPartitionRootStatement: ALTER … SET (publish_via_partition_root = true), the name quoted", () => {
+      assert.equal(publishViaPartitionRootStatement('c"p'), 'ALTER PUBLICATION "c""p" SET (publish_via_partition_root = true);');
+    });
+
     it("FOR TABLES IN SCHEMA, each schema quoted, in the order given", () => {
       assert.equal(createPublicationStatement("clickpipes", schemas("public", "Sales")), 'CREATE PUBLICATION "clickpipes" FOR TABLES IN SCHEMA "public", "Sales";');
     });
@@ -102,10 +121,43 @@ describe("publication lifecycle over a session (no server)", () => {
     assert.deepEqual(s.statements, []);
   });
 
-  it("createPublication runs exactly the CREATE statement", async () => {
+  it("createPublication runs exactly the CREATE statement: through partition roots on PostgreSQL 13+, without the option on 12", async () => {
     const s = fakeSession({});
     await createPublication(s, "cp", tables(["public", "orders"]));
-    assert.deepEqual(s.statements, ['CREATE PUBLICATION "cp" FOR TABLE "public"."orders";']);
+    assert.deepEqual(s.statements, ['CREATE PUBLICATION "cp" FOR TABLE "public"."orders" WITH (publish_via_partition_root = true);']);
+    const on13 = fakeSession({}, undefined, 130000);
+    await createPublication(on13, "cp", schemas("a"));
+    assert.deepEqual(on13.statements, ['CREATE PUBLICATION "cp" FOR TABLES IN SCHEMA "a" WITH (publish_via_partition_root = true);']);
+    const on12 = fakeSession({}, undefined, 120019);
+    await createPublication(on12, "cp", tables(["public", "orders"]));
+    assert.deepEqual(on12.statements, ['CREATE PUBLICATION "cp" FOR TABLE "public"."orders";']);
+  });
+
+  it("updatePublication turns publish_via_partition_root on where it is off, only when asked, never on 12", async () => {
+    const only = { scope: false, publishViaPartitionRoot: true };
+    let s = fakeSession({ cp: { allTables: false, viaRoot: false } });
+    await updatePublication(s, "cp", schemas("a"), only);
+    assert.deepEqual(s.statements, ['ALTER PUBLICATION "cp" SET (publish_via_partition_root = true);']);
+
+    s = fakeSession({ cp: { allTables: true, viaRoot: false } });
+    await updatePublication(s, "cp", ALL, { scope: true, publishViaPartitionRoot: true });
+    assert.deepEqual(s.statements, ['ALTER PUBLICATION "cp" SET (publish_via_partition_root = true);']);
+
+    s = fakeSession({ cp: { allTables: false, viaRoot: false } });
+    await updatePublication(s, "cp", schemas("a"), { scope: true, publishViaPartitionRoot: true });
+    assert.deepEqual(s.statements, ['ALTER PUBLICATION "cp" SET TABLES IN SCHEMA "a";', 'ALTER PUBLICATION "cp" SET (publish_via_partition_root = true);']);
+
+    s = fakeSession({ cp: { allTables: false, viaRoot: true } });
+    await updatePublication(s, "cp", schemas("a"), only);
+    assert.deepEqual(s.statements, []);
+
+    s = fakeSession({ cp: { allTables: false, viaRoot: false } });
+    await updatePublication(s, "cp", schemas("a"), { scope: true, publishViaPartitionRoot: false });
+    assert.deepEqual(s.statements, ['ALTER PUBLICATION "cp" SET TABLES IN SCHEMA "a";']);
+
+    s = fakeSession({ cp: { allTables: false, viaRoot: null } }, undefined, 120019);
+    await updatePublication(s, "cp", schemas("a"), only);
+    assert.deepEqual(s.statements, []);
   });
 
   it("deletePublication runs DROP … IF EXISTS whether or not it exists", async () => {
@@ -121,7 +173,7 @@ describe("publication lifecycle over a session (no server)", () => {
 
     s = fakeSession({});
     await updatePublication(s, "cp", schemas("a"));
-    assert.deepEqual(s.statements, ['CREATE PUBLICATION "cp" FOR TABLES IN SCHEMA "a";']);
+    assert.deepEqual(s.statements, ['CREATE PUBLICATION "cp" FOR TABLES IN SCHEMA "a" WITH (publish_via_partition_root = true);']);
 
     s = fakeSession({ cp: true });
     await updatePublication(s, "cp", ALL);
@@ -228,6 +280,15 @@ describe("diffPublication: how to connect", () => {
   it("takes an unset tlsVerify as its default, true", () => {
     assert.deepEqual(diffPublication(olds, { ...olds, tlsVerify: true }), { changes: false, replaces: [], deleteBeforeReplace: false });
   });
+
+  it("publishViaPartitionRoot wanted and not recorded on (an earlier version's state, or a refresh that found it off): an update, never a replacement", () => {
+    const news = { ...olds, publishViaPartitionRoot: true };
+    assert.deepEqual(diffPublication(olds, news), { changes: true, replaces: [], deleteBeforeReplace: false });
+    assert.deepEqual(diffPublication({ ...olds, publishViaPartitionRoot: false }, news), { changes: true, replaces: [], deleteBeforeReplace: false });
+    assert.deepEqual(diffPublication(news, news), { changes: false, replaces: [], deleteBeforeReplace: false });
+    // Nothing turns it off: inputs without it (the plugin's, for now) leave a state that has it alone.
+    assert.deepEqual(diffPublication(news, olds), { changes: false, replaces: [], deleteBeforeReplace: false });
+  });
 });
 
 describe("observedScope: the scope a refresh records", () => {
@@ -235,6 +296,7 @@ describe("observedScope: the scope a refresh records", () => {
     allTables: o.allTables ?? false,
     schemas: o.schemas ?? [],
     tables: (o.tables ?? []).map(([schema, table]) => ({ schema, table })),
+    publishViaPartitionRoot: true,
   });
 
   it("is the state itself when the server lists the same, in whatever order", () => {

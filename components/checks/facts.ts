@@ -48,6 +48,10 @@ export interface PublicationFacts {
   tables: QualifiedTable[];
   /** Whether it publishes UPDATE and DELETE (`pubupdate`, `pubdelete`). */
   publishesUpdates: boolean;
+  /** `pubviaroot`: partitions' changes published as their partitioned table's; undefined before PostgreSQL 13 (no such option). */
+  publishViaPartitionRoot: boolean | undefined;
+  /** The partitioned tables it includes (listed, in a listed schema, or all of them for FOR ALL TABLES). */
+  partitionedTables: QualifiedTable[];
 }
 
 /** What the PostgreSQL server says, read over the admin connection. */

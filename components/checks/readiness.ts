@@ -8,6 +8,8 @@
  * - flow/connectors/postgres/validate.go: `CheckReplicationPermissions` (wal_level logical,
  *   rds.logical_replication, max_wal_senders >= 2), publication exists and covers the tables;
  * - flow/connectors/postgres/validate.go `ValidateCheck`: PostgreSQL 12 or later, every mode;
+ * - flow/connectors/postgres/client.go `createSlotAndPublication`: PeerDB's own publications publish
+ *   through partition roots (`publish_via_partition_root = true`, PostgreSQL 13+);
  * - flow/connectors/postgres/postgres_source.go `EnsurePullability`: a CDC table needs a primary
  *   key or REPLICA IDENTITY FULL, and never replica identity NOTHING;
  * - flow/pkg/mysql/validation.go: `CheckMySQL8BinlogSettings`, `CheckMySQL5BinlogSettings`,
@@ -17,6 +19,7 @@
  * - ClickHouse docs, clickpipes/postgres/source/rds.md: `rds.iam_auth_for_replication = 1` for
  *   IAM-authenticated replication; mysql/source/rds.md and rds_maria.md: automated backups on.
  */
+import { quotePgIdent } from "../sql";
 import { compareVersions } from "../versions";
 import { MySqlFacts, PostgresFacts, QualifiedTable, TargetFacts } from "./facts";
 
@@ -248,6 +251,7 @@ function publicationChecks(f: PostgresFacts, p: NonNullable<PostgresRequest["pub
       } else out.push(pass("postgres.publication", `Publication "${p.name}" exists and covers what ClickPipes reads`));
     } else out.push(pass("postgres.publication", `Publication "${p.name}" exists (FOR ALL TABLES)`));
   }
+  if (!p.create && existing !== undefined) out.push(partitionRootCheck(existing));
   if (f.missingTables.length > 0) {
     out.push(fail("postgres.publication_tables", `Table ${listed(f.missingTables.map(qualified))} does not exist`, "create it, or remove it from `publicationTables`"));
   }
@@ -278,6 +282,31 @@ function publicationChecks(f: PostgresFacts, p: NonNullable<PostgresRequest["pub
     }
   } else out.push(pass("postgres.replica_identity", "Every published table has a primary key or REPLICA IDENTITY FULL"));
   return out;
+}
+
+/**
+ * An existing publication with partitioned tables should publish through their root
+ * (`publish_via_partition_root`, PostgreSQL 13+), as PeerDB's own publications do
+ * (flow/connectors/postgres/client.go `createSlotAndPublication`): otherwise their changes come
+ * under the partitions' names, which a pipe mapping the partitioned table does not match. A
+ * warning: a pipe that maps the partitions themselves works.
+ */
+function partitionRootCheck(existing: NonNullable<PostgresFacts["publication"]>): CheckResult {
+  const id = "postgres.publish_via_partition_root";
+  const parts = existing.partitionedTables;
+  const name = `"${existing.name}"`;
+  if (parts.length === 0) return pass(id, `Publication ${name} includes no partitioned table`);
+  const them = parts.length === 1 ? "it" : "them";
+  const tables = `partitioned table${parts.length === 1 ? "" : "s"} ${listed(parts.map(qualified))}`;
+  if (existing.publishViaPartitionRoot === true) return pass(id, `Publication ${name} publishes ${tables} through their root (publish_via_partition_root)`);
+  if (existing.publishViaPartitionRoot === undefined) {
+    return skip(id, `Publication ${name} includes ${tables}, whose changes PostgreSQL before 13 publishes under the partitions' names only (no publish_via_partition_root)`);
+  }
+  return warn(
+    id,
+    `Publication ${name} includes ${tables} but publishes ${parts.length === 1 ? "its" : "their"} changes under the partitions' names (publish_via_partition_root is off), so a pipe that maps ${them} misses them`,
+    `run \`ALTER PUBLICATION ${quotePgIdent(existing.name)} SET (publish_via_partition_root = true)\` as its owner`,
+  );
 }
 
 /** The version part of `@@version` ("10.11.9-MariaDB-log" is "10.11.9"). */
@@ -451,6 +480,7 @@ export function plannedDatabaseChecks(
         id: "postgres.publication",
         requirement: p.create ? `publication "${p.name}" does not exist yet (it is created after the checks)` : `publication "${p.name}" exists and covers what ClickPipes reads`,
       });
+      if (!p.create) out.push({ id: "postgres.publish_via_partition_root", requirement: "publish_via_partition_root on when it includes a partitioned table (warning; PostgreSQL 13+)" });
       if (p.scope.kind === "tables") out.push({ id: "postgres.publication_tables", requirement: "the listed tables exist" });
       out.push({ id: "postgres.replica_identity", requirement: "every published table has a primary key or REPLICA IDENTITY FULL" });
     }

@@ -86,16 +86,51 @@ export async function readPublicationSchemas(session: PgSession, oid: unknown, s
   return rows.map((r) => text(r.nspname)).sort();
 }
 
+/**
+ * @internal The partitioned tables the publication with this `oid` includes: listed `FOR TABLE`,
+ * top-level ones in the `schemas` it lists, or every top-level one of a user schema for FOR ALL
+ * TABLES; sorted. Not from `pg_publication_tables`, which lists their partitions instead unless
+ * the publication publishes through the root.
+ */
+export async function readPublishedPartitionedTables(session: PgSession, oid: unknown, allTables: boolean, schemas: readonly string[]): Promise<QualifiedTable[]> {
+  const rows = allTables
+    ? await session.query(
+        `SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.relkind = 'p' AND NOT c.relispartition AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'`,
+      )
+    : await session.query(
+        `SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.relkind = 'p'
+            AND (c.oid IN (SELECT pr.prrelid FROM pg_publication_rel pr WHERE pr.prpubid = $1)
+                 OR (NOT c.relispartition AND n.nspname = ANY($2::text[])))`,
+        [oid, [...schemas]],
+      );
+  return rows.map((r) => ({ schema: text(r.nspname), table: text(r.relname) })).sort(byTable);
+}
+
 /** @internal The publication named `name`, or undefined when there is none. */
 export async function readPublication(session: PgSession, name: string, serverVersionNum: number): Promise<PublicationFacts | undefined> {
-  const pubs = await session.query("SELECT oid, puballtables, pubupdate, pubdelete FROM pg_publication WHERE pubname = $1", [name]);
+  // `pubviaroot` exists from PostgreSQL 13: read through `to_jsonb`, null before.
+  const pubs = await session.query(
+    "SELECT p.oid, p.puballtables, p.pubupdate, p.pubdelete, (to_jsonb(p) ->> 'pubviaroot')::boolean AS viaroot FROM pg_publication p WHERE p.pubname = $1",
+    [name],
+  );
   if (pubs.length === 0) return undefined;
   const pub = pubs[0];
+  const allTables = pub.puballtables === true;
   const schemas = await readPublicationSchemas(session, pub.oid, serverVersionNum);
   const tables = (await session.query("SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = $1", [name]))
     .map((r) => ({ schema: text(r.schemaname), table: text(r.tablename) }))
     .sort(byTable);
-  return { name, allTables: pub.puballtables === true, schemas, tables, publishesUpdates: pub.pubupdate === true || pub.pubdelete === true };
+  return {
+    name,
+    allTables,
+    schemas,
+    tables,
+    publishesUpdates: pub.pubupdate === true || pub.pubdelete === true,
+    publishViaPartitionRoot: pub.viaroot === null || pub.viaroot === undefined ? undefined : pub.viaroot === true,
+    partitionedTables: await readPublishedPartitionedTables(session, pub.oid, allTables, schemas),
+  };
 }
 
 /** @internal The listed tables that do not exist as tables (ordinary or partitioned), in the order listed. */

@@ -28,13 +28,34 @@ function scopeList(name: string, scope: Exclude<PublicationScope, { kind: "allTa
   return `TABLE ${scope.tables.map(qualifiedIdent).join(", ")}`;
 }
 
+/** `server_version_num` from which PostgreSQL has `publish_via_partition_root` (13). */
+export const PUBLISH_VIA_PARTITION_ROOT_VERSION = 130000;
+
+/** How a publication is created beyond its scope. */
+export interface PublicationOptions {
+  /**
+   * `WITH (publish_via_partition_root = true)` (PostgreSQL 13+): changes to a partitioned table's
+   * partitions are published as the partitioned table's, which is the name ClickPipes' table
+   * mappings use. PeerDB sets it on every publication it creates itself on 13+.
+   */
+  publishViaPartitionRoot?: boolean;
+}
+
 /**
  * `CREATE PUBLICATION "name" FOR TABLES IN SCHEMA "a", "b";`, `… FOR TABLE "s"."t", …;` or
- * `… FOR ALL TABLES;`. It publishes every operation (PostgreSQL's default), as ClickPipes needs.
+ * `… FOR ALL TABLES;`, with `WITH (publish_via_partition_root = true)` when asked (PostgreSQL 13+
+ * only: 12 has no such option). It publishes every operation (PostgreSQL's default), as ClickPipes
+ * needs.
  */
-export function createPublicationStatement(name: string, scope: PublicationScope): string {
+export function createPublicationStatement(name: string, scope: PublicationScope, options: PublicationOptions = {}): string {
   const what = scope.kind === "allTables" ? "ALL TABLES" : scopeList(name, scope);
-  return `CREATE PUBLICATION ${quotePgIdent(name)} FOR ${what};`;
+  const withClause = options.publishViaPartitionRoot === true ? " WITH (publish_via_partition_root = true)" : "";
+  return `CREATE PUBLICATION ${quotePgIdent(name)} FOR ${what}${withClause};`;
+}
+
+/** `ALTER PUBLICATION "name" SET (publish_via_partition_root = true);` (PostgreSQL 13+). */
+export function publishViaPartitionRootStatement(name: string): string {
+  return `ALTER PUBLICATION ${quotePgIdent(name)} SET (publish_via_partition_root = true);`;
 }
 
 /** `DROP PUBLICATION IF EXISTS "name";` */
@@ -106,15 +127,30 @@ async function run(session: PgSession, statement: string, name: string, scope: P
   }
 }
 
-/** Whether the publication exists, and whether it is FOR ALL TABLES; undefined when it does not exist. */
-async function existing(session: PgSession, name: string): Promise<{ allTables: boolean } | undefined> {
-  const rows = await session.query("SELECT puballtables FROM pg_publication WHERE pubname = $1", [name]);
-  return rows.length === 0 ? undefined : { allTables: rows[0].puballtables === true };
+/** `server_version_num` of the session's server. */
+async function serverVersionNum(session: PgSession): Promise<number> {
+  const rows = await session.query("SELECT current_setting('server_version_num')::int AS version");
+  return Number(rows[0].version);
 }
 
-/** Creates the publication; refuses one that exists already (it is not this component's). */
+/**
+ * Whether the publication exists, whether it is FOR ALL TABLES, and its `pubviaroot` (undefined
+ * before PostgreSQL 13, which has no such column: hence `to_jsonb`); undefined when it does not exist.
+ */
+async function existing(session: PgSession, name: string): Promise<{ allTables: boolean; viaRoot: boolean | undefined } | undefined> {
+  const rows = await session.query("SELECT p.puballtables, (to_jsonb(p) ->> 'pubviaroot')::boolean AS viaroot FROM pg_publication p WHERE p.pubname = $1", [name]);
+  if (rows.length === 0) return undefined;
+  const viaRoot = rows[0].viaroot;
+  return { allTables: rows[0].puballtables === true, viaRoot: viaRoot === null || viaRoot === undefined ? undefined : viaRoot === true };
+}
+
+/**
+ * Creates the publication, publishing through partition roots on PostgreSQL 13+ (as PeerDB's own
+ * publications do); refuses one that exists already (it is not this component's).
+ */
 export async function createPublication(session: PgSession, name: string, scope: PublicationScope): Promise<void> {
-  const statement = createPublicationStatement(name, scope);
+  const version = await serverVersionNum(session);
+  const statement = createPublicationStatement(name, scope, { publishViaPartitionRoot: version >= PUBLISH_VIA_PARTITION_ROOT_VERSION });
   if ((await existing(session, name)) !== undefined) throw new Error(publicationExistsMessage(name));
   await run(session, statement, name, scope, "create");
 }
@@ -130,20 +166,41 @@ export async function deletePublication(session: PgSession, name: string): Promi
   }
 }
 
+/** What `updatePublication` is to change. */
+export interface PublicationChanges {
+  /** Set what it covers (`ALTER PUBLICATION … SET TABLE/TABLES IN SCHEMA`). */
+  scope: boolean;
+  /**
+   * Turn `publish_via_partition_root` on where it is off (`ALTER PUBLICATION … SET (…)`): a
+   * publication created by an earlier version of this package, or turned off by hand. Nothing on
+   * PostgreSQL 12, which has no such option.
+   */
+  publishViaPartitionRoot: boolean;
+}
+
 /**
- * Changes what the publication covers to `scope` (`ALTER PUBLICATION … SET`), creating it again
- * when it has gone. A change to or from FOR ALL TABLES cannot be made in place: the resource
- * replaces the publication instead, and this refuses it.
+ * Changes what the publication covers to `scope` (`ALTER PUBLICATION … SET`) and turns
+ * `publish_via_partition_root` on, as asked, creating it again (with the option) when it has gone.
+ * A change to or from FOR ALL TABLES cannot be made in place: the resource replaces the
+ * publication instead, and this refuses it.
  */
-export async function updatePublication(session: PgSession, name: string, scope: PublicationScope): Promise<void> {
+export async function updatePublication(
+  session: PgSession,
+  name: string,
+  scope: PublicationScope,
+  changes: PublicationChanges = { scope: true, publishViaPartitionRoot: false },
+): Promise<void> {
   const now = await existing(session, name);
   if (now === undefined) return createPublication(session, name, scope);
-  if (now.allTables && scope.kind === "allTables") return;
-  const statement = alterPublicationStatement(name, scope);
-  if (now.allTables || statement === undefined) {
-    throw new Error(`Publication "${name}" cannot be changed to or from FOR ALL TABLES in place; it has to be dropped and created again.`);
+  if (changes.scope && !(now.allTables && scope.kind === "allTables")) {
+    const statement = alterPublicationStatement(name, scope);
+    if (now.allTables || statement === undefined) {
+      throw new Error(`Publication "${name}" cannot be changed to or from FOR ALL TABLES in place; it has to be dropped and created again.`);
+    }
+    await run(session, statement, name, scope, "change");
   }
-  await run(session, statement, name, scope, "change");
+  // `viaRoot` is undefined before PostgreSQL 13: there is nothing to turn on.
+  if (changes.publishViaPartitionRoot && now.viaRoot === false) await run(session, publishViaPartitionRootStatement(name), name, scope, "change");
 }
 
 /**
@@ -160,6 +217,8 @@ export interface HeldPublication {
   schemas: string[];
   /** `pg_publication_rel`: the tables listed `FOR TABLE` (a partitioned table as itself, not its partitions). */
   tables: QualifiedTable[];
+  /** `pg_publication.pubviaroot`; undefined before PostgreSQL 13, which has no such option. */
+  publishViaPartitionRoot: boolean | undefined;
 }
 
 /**
@@ -169,7 +228,8 @@ export interface HeldPublication {
  */
 export async function readHeldPublication(session: PgSession, name: string): Promise<HeldPublication | undefined> {
   const pubs = await session.query(
-    "SELECT p.oid, p.puballtables, current_setting('server_version_num')::int AS version FROM pg_publication p WHERE p.pubname = $1",
+    `SELECT p.oid, p.puballtables, (to_jsonb(p) ->> 'pubviaroot')::boolean AS viaroot, current_setting('server_version_num')::int AS version
+       FROM pg_publication p WHERE p.pubname = $1`,
     [name],
   );
   if (pubs.length === 0) return undefined;
@@ -181,7 +241,12 @@ export async function readHeldPublication(session: PgSession, name: string): Pro
       WHERE pr.prpubid = $1`,
     [pub.oid],
   );
-  return { allTables: pub.puballtables === true, schemas, tables: rels.map((r) => ({ schema: String(r.nspname), table: String(r.relname) })) };
+  return {
+    allTables: pub.puballtables === true,
+    schemas,
+    tables: rels.map((r) => ({ schema: String(r.nspname), table: String(r.relname) })),
+    publishViaPartitionRoot: pub.viaroot === null || pub.viaroot === undefined ? undefined : pub.viaroot === true,
+  };
 }
 
 const sortedSchemas = (schemas: readonly string[]): string[] => [...schemas].sort();

@@ -102,6 +102,7 @@ describe("doctor, database side, against a real PostgreSQL 15", function () {
         ["postgres.wal_level", "pass"],
         ["postgres.rds_iam_auth_for_replication", "pass"],
         ["postgres.publication", "pass"],
+        ["postgres.publish_via_partition_root", "pass"],
         ["postgres.replica_identity", "pass"],
       ],
     );
