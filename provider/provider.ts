@@ -11,8 +11,8 @@
  * - Secrets: inputs are unwrapped, and every output whose input was secret, or that the resource
  *   declares secret (`adminPassword`), is wrapped again, once.
  * - Preview: with any unknown input, `check` returns the inputs as they came (the dynamic-provider
- *   checks would reject the unknown sentinel as a value) and `diff` reports the unknown properties
- *   as changes without running the resource's own diff.
+ *   checks would reject the unknown sentinel as a value) and `diff` reports a change, and a
+ *   replacement where an unknown input is one the resource's own diff replaces on (`previewDiff`).
  * - A `read` that returns no id (the resource is gone) returns an empty id, which the engine reads
  *   as "deleted".
  *
@@ -36,7 +36,7 @@ import { PACKAGE_NAME, PLUGIN_RESOURCE_TYPES } from "../components/pluginResourc
 import { CLICKPIPES_RDS_IAM_ACCESS_TYPE, PLUGIN_DOWNLOAD_URL, constructComponent } from "./construct";
 import { DEFAULT_TIMEOUT_MINUTES, TARGET_KINDS } from "../components/iamAuthRds";
 import { CompleteProvider, ProviderKind, dynamicProvider } from "../components/providers";
-import { unwrapProperties, wrapSecrets } from "./rpcValues";
+import { Unwrapped, unwrapProperties, wrapSecrets } from "./rpcValues";
 
 export { PACKAGE_NAME, PLUGIN_DOWNLOAD_URL };
 
@@ -219,6 +219,9 @@ export const CUSTOM_RESOURCES: Readonly<Record<string, CustomResourceKind>> = {
   [CLICK_PIPE]: { token: CLICK_PIPE, kind: "clickPipe", secretProperties: ["apiKeySecret", "service"], prepare: prepareClickPipe },
 };
 
+/** What an input not known yet stands for in a preview diff: a value no real input equals. */
+const UNKNOWN_PROBE = "\u0000(unknown at preview)";
+
 /** The key under which a dynamic resource's state holds its serialized provider. */
 const DYNAMIC_PROVIDER_KEY = "__provider";
 
@@ -335,8 +338,8 @@ export class ClickPipesRdsIamProvider implements pulumi.provider.Provider {
   async diff(id: string, urn: string, olds: unknown, news: unknown): Promise<pulumi.provider.DiffResult> {
     const kind = resourceKindOf(urn);
     const n = unwrapProperties(news);
-    if (n.unknowns.size > 0) return { changes: true };
     const o = unwrapProperties(withoutDynamicProvider(olds));
+    if (n.unknowns.size > 0) return this.previewDiff(kind, id, o.value, n);
     const result = await this.operations(kind.kind).diff(id, o.value, n.value);
     return {
       ...(result.changes === undefined ? {} : { changes: result.changes }),
@@ -344,6 +347,27 @@ export class ClickPipesRdsIamProvider implements pulumi.provider.Provider {
       ...(result.stables === undefined ? {} : { stables: result.stables }),
       ...(result.deleteBeforeReplace === undefined ? {} : { deleteBeforeReplace: result.deleteBeforeReplace }),
     };
+  }
+
+  /**
+   * The diff at preview with inputs not known yet: a change, and a replacement where an unknown
+   * input is one whose change replaces the resource (as Terraform shows "forces replacement" for a
+   * value known only after apply). The resource's own diff decides which inputs those are: it is
+   * run with every unknown input set to a value that equals nothing, and the replacements it
+   * reports (on an unknown input, or caused by a known change) are the answer. A diff that cannot
+   * judge such a value (it throws) gives a plain change.
+   */
+  private async previewDiff(kind: CustomResourceKind, id: string, olds: Record<string, unknown>, n: Unwrapped): Promise<pulumi.provider.DiffResult> {
+    const probe: Record<string, unknown> = { ...n.value };
+    for (const key of n.unknowns) probe[key] = UNKNOWN_PROBE;
+    try {
+      const result = await this.operations(kind.kind).diff(id, olds, probe);
+      const replaces = result.replaces ?? [];
+      if (replaces.length === 0) return { changes: true };
+      return { changes: true, replaces, ...(result.deleteBeforeReplace === undefined ? {} : { deleteBeforeReplace: result.deleteBeforeReplace }) };
+    } catch {
+      return { changes: true };
+    }
   }
 
   async create(urn: string, inputs: unknown): Promise<pulumi.provider.CreateResult> {

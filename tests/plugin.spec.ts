@@ -143,8 +143,27 @@ describe("the plugin's provider (provider/provider.ts)", () => {
       const p = providerWith(ops);
       const checked = await p.check(MARIADB_URN, {}, { ...mariaInputs, host: unknownValue });
       assert.deepEqual(checked.inputs, { ...mariaInputs, host: unknownValue });
-      assert.deepEqual(await p.diff("id-1", MARIADB_URN, mariaInputs, { ...mariaInputs, host: unknownValue }), { changes: true });
-      assert.deepEqual(calls, []);
+      assert.deepEqual(calls, [], "check does not judge the unknown sentinel");
+      // diff runs the resource's own diff with the unknown input standing for a value that equals nothing.
+      const noReplace = providerWith(fakeOperations({ diff: async () => ({ changes: true, replaces: [] }) }).ops);
+      assert.deepEqual(await noReplace.diff("id-1", MARIADB_URN, mariaInputs, { ...mariaInputs, host: unknownValue }), { changes: true });
+      const throwing = providerWith(fakeOperations({ diff: async () => { throw new TypeError("cannot read scope.kind"); } }).ops);
+      assert.deepEqual(await throwing.diff("id-1", MARIADB_URN, mariaInputs, { ...mariaInputs, host: unknownValue }), { changes: true });
+    });
+
+    it("at preview, an unknown input the resource replaces on is shown as a replacement, as up will do", async () => {
+      const p = new ClickPipesRdsIamProvider();
+      const iam = { targetKind: "instance", identifier: "orders", region: "eu-west-1", mode: "enable", restoreOnDelete: false, timeoutMinutes: 30, applyPendingModifications: false,
+        consumerId: "c", enabledSetting: true, iamDatabaseAuthenticationEnabled: true, previouslyEnabled: false, changedByThis: true };
+      assert.deepEqual(await p.diff("id", IAM_URN, iam, { ...iam, identifier: unknownValue }), { changes: true, replaces: ["identifier"], deleteBeforeReplace: false });
+      assert.deepEqual(await p.diff("id", IAM_URN, iam, { ...iam, timeoutMinutes: unknownValue }), { changes: true });
+      const user = { ...mariaInputs, adminPassword: "s3cret", resourceId: "db-ABC", tls: true, cdc: true, userCreated: true, userExists: true, plugin: "AWSAuthenticationPlugin", requireSsl: true,
+        grantedDatabases: ["sales"], grantedPrivileges: [], addedRequireSsl: false };
+      const news = { ...mariaInputs, resourceId: "db-ABC", tls: true };
+      // A new address of the same server (same resource ID) is an update; of an unknown server, a replacement.
+      assert.deepEqual(await p.diff("id", MARIADB_URN, user, { ...news, host: unknownValue }), { changes: true });
+      const replaced = await p.diff("id", MARIADB_URN, user, { ...news, host: unknownValue, resourceId: unknownValue });
+      assert.deepEqual([replaced.changes, [...(replaced.replaces ?? [])].sort()], [true, ["host", "resourceId"]]);
     });
 
     it("read and update re-wrap the secret; read of a gone resource returns an empty id", async () => {
