@@ -13,6 +13,12 @@ interface Target {
   engine: Engine;
   dbInstanceIdentifier?: string;
   dbClusterIdentifier?: string;
+  /**
+   * The IAM database user. Give each entry on the same server its own (two PostgreSQL databases of
+   * one instance, say): a user is server-wide, and two components creating one are refused.
+   * @default "clickpipes_iam_user"
+   */
+  dbUsername?: string;
   /** Omit to skip creating the database user (then run its `setupSql` by hand). */
   adminUsername?: string;
   database?: string;
@@ -44,6 +50,7 @@ const accesses = targets.map(
       engine: t.engine,
       dbInstanceIdentifier: t.dbInstanceIdentifier,
       dbClusterIdentifier: t.dbClusterIdentifier,
+      dbUsername: t.dbUsername,
       createDbUser: t.adminUsername !== undefined,
       adminUsername: t.adminUsername,
       adminPassword: t.adminUsername === undefined ? undefined : adminPassword(t.name),
