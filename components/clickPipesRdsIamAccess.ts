@@ -629,7 +629,7 @@ export class ClickPipesRdsIamAccess extends pulumi.ComponentResource {
             schemas: a.schemas,
             tableOwner,
             cdc: a.cdc,
-            publicationStatement: a.cdcOptions.publication?.create ? createPublicationStatement(a.cdcOptions.publication.name, a.cdcOptions.publication.scope) : undefined,
+            publicationStatement: a.cdcOptions.publication?.create ? createPublicationStatement(a.cdcOptions.publication.name, a.cdcOptions.publication.scope, { publishViaPartitionRoot: true }) : undefined,
           }),
         );
       case "mysql":

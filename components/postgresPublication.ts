@@ -47,10 +47,7 @@ export class PostgresPublication extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: PostgresPublicationArgs, opts?: pulumi.CustomResourceOptions) {
     const r = postgresPublicationRegistration(name, args, opts);
-    // Publish through partition roots (PostgreSQL 13+), and turn it on in an existing publication
-    // an earlier version created without it (see `PostgresPublicationInputs`). Not yet in the
-    // registration the plugin's custom resource shares: provider/'s specs pin its inputs.
-    super(provider, name, { ...r.props, publishViaPartitionRoot: true }, r.opts);
+    super(provider, name, r.props, r.opts);
   }
 }
 
@@ -68,6 +65,9 @@ export function postgresPublicationRegistration(_name: string, args: PostgresPub
     tlsVerify: args.tlsVerify,
     tlsCa: args.tlsCa,
     resourceId: args.resourceId,
+    // Publish through partition roots (PostgreSQL 13+), and turn it on in an existing publication
+    // an earlier version created without it (see `PostgresPublicationInputs`).
+    publishViaPartitionRoot: true,
   };
   return { props, opts: withSecretOutputs(opts, "adminPassword") };
 }

@@ -81,7 +81,10 @@ export function postgresSetupStatements(p: PostgresUserSql): string[] {
     const forRole = p.tableOwner === undefined ? "" : `FOR ROLE ${quotePgIdent(p.tableOwner)} `;
     out.push(`ALTER DEFAULT PRIVILEGES ${forRole}IN SCHEMA ${s} GRANT SELECT ON TABLES TO ${user};`);
   }
-  if (p.cdc && p.publicationStatement !== undefined) out.push(p.publicationStatement);
+  if (p.cdc && p.publicationStatement !== undefined) {
+    if (p.publicationStatement.includes("publish_via_partition_root")) out.push("-- PostgreSQL 12 has no publish_via_partition_root: leave the WITH (...) clause out there");
+    out.push(p.publicationStatement);
+  }
   return out;
 }
 

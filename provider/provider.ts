@@ -166,6 +166,7 @@ function preparePostgresPublication(_urn: string, news: Record<string, unknown>)
   requireString(news, "publicationName", failures);
   requireObject(news, "scope", failures);
   optionalType(news, "resourceId", "string", failures);
+  optionalType(news, "publishViaPartitionRoot", "boolean", failures);
   return { inputs: { ...news, tls: news.tls ?? true }, failures };
 }
 

@@ -312,7 +312,7 @@ describe("npm run plan", () => {
       const result = await planHere("--example", "new-rds-instance");
       assert.equal(result.code, 0);
       assert.match(result.out, /^ {2}\+ {5}pulumi-nodejs:dynamic:Resource \(PostgresPublication\) +orders-publication$/m);
-      assert.ok(result.out.includes('  CREATE PUBLICATION "clickpipes_iam_user_publication" FOR TABLES IN SCHEMA "public";\n'));
+      assert.ok(result.out.includes('  CREATE PUBLICATION "clickpipes_iam_user_publication" FOR TABLES IN SCHEMA "public" WITH (publish_via_partition_root = true);\n'));
       assert.ok(result.out.includes("    -  postgres.rds_iam_auth_for_replication: rds.iam_auth_for_replication = 1 (RDS, Aurora)\n"));
     });
 

@@ -339,6 +339,7 @@ describe("the plugin's Construct of ClickPipesRdsIamAccess, over gRPC against a 
       tls: true,
       tlsVerify: true,
       resourceId: "cluster-ABCDEFGHIJKLMNOPQRSTUVWXY0",
+      publishViaPartitionRoot: true,
     });
     assert.deepEqual([...pub.dependencies].sort(), [child(READINESS, "pg-cdc-readiness"), child(ENABLER, "pg-iam-auth")].sort());
 
@@ -402,7 +403,8 @@ describe("the plugin's Construct of ClickPipesRdsIamAccess, over gRPC against a 
         'GRANT USAGE ON SCHEMA "public" TO "clickpipes_iam_user";',
         'GRANT SELECT ON ALL TABLES IN SCHEMA "public" TO "clickpipes_iam_user";',
         'ALTER DEFAULT PRIVILEGES FOR ROLE "admin_user" IN SCHEMA "public" GRANT SELECT ON TABLES TO "clickpipes_iam_user";',
-        'CREATE PUBLICATION "clickpipes_iam_user_publication" FOR TABLES IN SCHEMA "public";',
+        "-- PostgreSQL 12 has no publish_via_partition_root: leave the WITH (...) clause out there",
+        'CREATE PUBLICATION "clickpipes_iam_user_publication" FOR TABLES IN SCHEMA "public" WITH (publish_via_partition_root = true);',
         "",
       ].join("\n"),
     };
