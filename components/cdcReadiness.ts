@@ -8,6 +8,7 @@
  * `cdcReadinessProvider.ts`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { checkedTls } from "./validation";
 import type { AdminConnectionArgs } from "./database/adminConnectionArgs";
 import type { CdcCheckMode } from "./cdcArgs";
 import { CheckResult } from "./checks/readiness";
@@ -60,7 +61,7 @@ export function cdcReadinessRegistration(_name: string, args: CdcReadinessArgs, 
     target: args.target,
     check: args.check,
     mode: args.mode,
-    tls: args.tls ?? true,
+    tls: checkedTls(args.tls),
     tlsVerify: args.tlsVerify,
     tlsCa: args.tlsCa,
     results: undefined,

@@ -17,6 +17,7 @@
  * in `database/mysqlSession.ts`; this file is the resource around them.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { checkedTls } from "./validation";
 import type { AdminConnectionArgs } from "./database/adminConnectionArgs";
 import { claimMariaDbUser, parentUrnOf } from "./database/userClaims";
 import { stableProvider, withSecretOutputs } from "./dynamicProvider";
@@ -62,7 +63,7 @@ export function mariaDbIamUserProps(args: MariaDbIamUserArgs): pulumi.Inputs {
     databases: args.databases,
     cdc: args.cdc,
     adoptExistingUser: args.adoptExistingUser,
-    tls: args.tls ?? true,
+    tls: checkedTls(args.tls),
     tlsVerify: args.tlsVerify,
     tlsCa: args.tlsCa,
     userCreated: undefined,

@@ -7,6 +7,7 @@
  * `postgresPublicationProvider.ts`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { checkedTls } from "./validation";
 import type { AdminConnectionArgs } from "./database/adminConnectionArgs";
 import type { PublicationScope } from "./checks/readiness";
 import type { HeldScope } from "./database/publication";
@@ -61,7 +62,7 @@ export function postgresPublicationRegistration(_name: string, args: PostgresPub
     adminPassword: pulumi.secret(args.adminPassword),
     publicationName: args.name,
     scope: args.scope,
-    tls: args.tls ?? true,
+    tls: checkedTls(args.tls),
     tlsVerify: args.tlsVerify,
     tlsCa: args.tlsCa,
     resourceId: args.resourceId,

@@ -504,3 +504,19 @@ export function checkedInput<T>(value: pulumi.Input<T> | undefined, fallback: T 
     return resolved;
   });
 }
+
+/** The refusal of `tls: false` on an admin connection. */
+export const TLS_OFF_MESSAGE =
+  "`tls` is false, which would send the admin password in clear text; remove it (TLS is on by default). For a server whose certificate cannot be verified, give its CA as `tlsCa`, or set `tlsVerify: false` (encrypted, not verified).";
+
+/**
+ * The admin connection's `tls`, checked: true (the default). False is refused, now when plain or
+ * once it resolves: it is kept as an argument only because states written by earlier versions
+ * hold it.
+ */
+export function checkedTls(value: pulumi.Input<boolean> | undefined): pulumi.Input<boolean> {
+  return checkedInput(value, true, (v) => {
+    if (v === false) fail(TLS_OFF_MESSAGE);
+    if (typeof v !== "boolean") fail(`\`tls\` ${show(v)} is ${kindOf(v)}, not a boolean; leave it out (TLS is on by default).`);
+  });
+}

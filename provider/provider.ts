@@ -30,7 +30,7 @@ import { createHash } from "node:crypto";
 import { IAM_AUTH_MODES } from "../components/iamAuthProvider";
 import { CDC_CHECK_MODES } from "../components/cdcArgs";
 import { validateAwsCredentials, validateBoolean, validateChoice, validateName, validateTimeoutMinutes } from "../components/aws/iamAuthArgs";
-import { ValidationError } from "../components/validation";
+import { TLS_OFF_MESSAGE, ValidationError } from "../components/validation";
 import { ClickPipeArgs, normalizeClickPipeArgs } from "../components/clickhouse/clickPipeArgs";
 import { PACKAGE_NAME, PLUGIN_RESOURCE_TYPES } from "../components/pluginResources";
 import { CLICKPIPES_RDS_IAM_ACCESS_TYPE, PLUGIN_DOWNLOAD_URL, constructComponent } from "./construct";
@@ -120,8 +120,14 @@ function prepareIamAuthEnablement(urn: string, news: Record<string, unknown>): {
   return { inputs, failures };
 }
 
+/** `tls: false` would send the admin password in clear text: refused, as the TypeScript classes refuse it. */
+function refuseTlsOff(news: Record<string, unknown>, failures: Failures): void {
+  if (news.tls === false) failures.push({ property: "tls", reason: TLS_OFF_MESSAGE });
+}
+
 function prepareMariaDbIamUser(_urn: string, news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: Failures } {
   const failures: Failures = [];
+  refuseTlsOff(news, failures);
   for (const key of ["host", "adminUsername", "adminPassword", "username"]) requireString(news, key, failures);
   if (typeof news.port !== "number" || !Number.isInteger(news.port) || news.port <= 0) failures.push({ property: "port", reason: "port must be a positive integer" });
   // An empty list is a user with no grants yet, as the TypeScript class and the component (which
@@ -136,6 +142,7 @@ function prepareMariaDbIamUser(_urn: string, news: Record<string, unknown>): { i
 
 /** The admin connection's inputs, as the readiness check and the publication take them. */
 function prepareAdminConnection(news: Record<string, unknown>, failures: Failures): void {
+  refuseTlsOff(news, failures);
   for (const key of ["host", "adminUsername", "adminPassword"]) requireString(news, key, failures);
   if (typeof news.port !== "number" || !Number.isInteger(news.port) || news.port <= 0) failures.push({ property: "port", reason: "port must be a positive integer" });
   for (const key of ["tls", "tlsVerify"]) optionalType(news, key, "boolean", failures);

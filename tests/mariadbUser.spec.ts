@@ -2,6 +2,9 @@ import * as assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { MariaDbIamUser, mariaDbIamUserOptions } from "../components/mariadbUser";
+import { CdcReadiness } from "../components/cdcReadiness";
+import { PostgresPublication } from "../components/postgresPublication";
+import { TLS_OFF_MESSAGE } from "../components/validation";
 import {
   MariaDbIamUserInputs,
   MariaDbIamUserOutputs,
@@ -702,6 +705,17 @@ describe("MariaDbIamUser under setMocks", () => {
     assert.equal(await resolve(res.userCreated), true);
     const password = (res as unknown as { adminPassword: pulumi.Output<string> }).adminPassword;
     assert.equal(await pulumi.isSecret(password), true);
+  });
+
+  it("refuses tls: false, which would send the admin password in clear text, before registering", () => {
+    const before = registrations.length;
+    for (const Resource of [MariaDbIamUser, CdcReadiness, PostgresPublication] as unknown as (new (n: string, a: Record<string, unknown>) => unknown)[]) {
+      assert.throws(
+        () => new Resource("clear", { host: "db.example", port: 3306, adminUsername: "admin", adminPassword: "hunter2", username: U, databases: ["sales"], cdc: false, database: "d", name: "p", scope: { kind: "allTables" }, target: {}, check: {}, mode: "enforce", tls: false }),
+        { message: TLS_OFF_MESSAGE },
+      );
+    }
+    assert.equal(registrations.length, before);
   });
 });
 

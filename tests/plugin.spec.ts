@@ -23,6 +23,7 @@ import {
   typeOfUrn,
 } from "../provider/provider";
 import { secretValue, unwrapProperties, wrapSecrets } from "../provider/rpcValues";
+import { TLS_OFF_MESSAGE } from "../components/validation";
 
 const PROVIDER_DIR = path.join(__dirname, "..", "provider");
 const urnOf = (type: string, name = "x") => `urn:pulumi:dev::proj::${type}::${name}`;
@@ -106,6 +107,16 @@ describe("the plugin's provider (provider/provider.ts)", () => {
         result.failures!.map((f) => f.property),
         ["adminUsername", "adminPassword", "username", "port", "databases", "tls"],
       );
+    });
+
+    it("check refuses tls: false (the admin password in clear text), for every resource that connects as the admin", async () => {
+      const { calls, ops } = fakeOperations();
+      const p = providerWith(ops);
+      for (const urn of [MARIADB_URN, urnOf(CDC_READINESS), urnOf(POSTGRES_PUBLICATION)]) {
+        const result = await p.check(urn, {}, { ...mariaInputs, database: "app", publicationName: "cp", scope: { kind: "schemas", schemas: ["public"] }, target: {}, check: {}, mode: "enforce", tls: false });
+        assert.deepEqual(result.failures!.filter((f) => f.property === "tls"), [{ property: "tls", reason: TLS_OFF_MESSAGE }], urn);
+      }
+      assert.deepEqual(calls, []);
     });
 
     it("an admin password given in plain text is still secret in the checked inputs and the outputs", async () => {

@@ -16,7 +16,8 @@ export interface AdminConnectionArgs {
   /** Password of the admin user; kept secret in the state. */
   readonly adminPassword: pulumi.Input<string>;
   /**
-   * TLS on the admin connection. False sends the admin password in clear text.
+   * TLS on the admin connection: always on. `false` is refused, since it would send the admin
+   * password in clear text (the argument remains for states written by earlier versions).
    * @default true
    */
   readonly tls?: pulumi.Input<boolean>;
