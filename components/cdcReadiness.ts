@@ -8,13 +8,13 @@
  * `cdcReadinessProvider.ts`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { checkedTls } from "./validation";
+import { adminConnectionOptions, adminConnectionProps } from "./database/adminConnectionProps";
 import type { AdminConnectionArgs } from "./database/adminConnectionArgs";
 import type { CdcCheckMode } from "./cdcArgs";
 import { CheckResult } from "./checks/readiness";
 import type { ReadinessRequest, ReadinessTarget } from "./database/readiness";
 
-import { stableProvider, withSecretOutputs } from "./dynamicProvider";
+import { stableProvider } from "./dynamicProvider";
 import type { CdcReadinessInputs, CdcReadinessOutputs } from "./cdcReadinessProvider";
 import type { Registration } from "./pluginResources";
 
@@ -53,21 +53,15 @@ export class CdcReadiness extends pulumi.dynamic.Resource {
 /** @internal What {@link CdcReadiness} registers (also the plugin's custom resource of the same kind, see pluginResources.ts). */
 export function cdcReadinessRegistration(_name: string, args: CdcReadinessArgs, opts?: pulumi.CustomResourceOptions): Registration {
   const props: pulumi.Inputs = {
-    host: args.host,
-    port: args.port,
+    ...adminConnectionProps(args),
     database: args.database ?? "",
-    adminUsername: args.adminUsername,
-    adminPassword: pulumi.secret(args.adminPassword),
     target: args.target,
     check: args.check,
     mode: args.mode,
-    tls: checkedTls(args.tls),
-    tlsVerify: args.tlsVerify,
-    tlsCa: args.tlsCa,
     results: undefined,
     warnings: undefined,
     binlogRetentionHoursBefore: undefined,
     binlogRetentionHoursAfter: undefined,
   };
-  return { props, opts: withSecretOutputs(opts, "adminPassword") };
+  return { props, opts: adminConnectionOptions(opts) };
 }

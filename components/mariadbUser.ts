@@ -17,10 +17,10 @@
  * in `database/mysqlSession.ts`; this file is the resource around them.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { checkedTls } from "./validation";
+import { adminConnectionOptions, adminConnectionProps } from "./database/adminConnectionProps";
 import type { AdminConnectionArgs } from "./database/adminConnectionArgs";
 import { claimMariaDbUser, parentUrnOf } from "./database/userClaims";
-import { stableProvider, withSecretOutputs } from "./dynamicProvider";
+import { stableProvider } from "./dynamicProvider";
 import type { MariaDbIamUserInputs, MariaDbIamUserOutputs } from "./mariadbUserProvider";
 import type { Registration } from "./pluginResources";
 
@@ -54,18 +54,12 @@ export interface MariaDbIamUserArgs extends AdminConnectionArgs {
 /** @internal The resource's property bag: the args (password made secret) plus its output-only properties. */
 export function mariaDbIamUserProps(args: MariaDbIamUserArgs): pulumi.Inputs {
   return {
-    host: args.host,
-    port: args.port,
+    ...adminConnectionProps(args),
     resourceId: args.resourceId,
-    adminUsername: args.adminUsername,
-    adminPassword: pulumi.secret(args.adminPassword),
     username: args.username,
     databases: args.databases,
     cdc: args.cdc,
     adoptExistingUser: args.adoptExistingUser,
-    tls: checkedTls(args.tls),
-    tlsVerify: args.tlsVerify,
-    tlsCa: args.tlsCa,
     userCreated: undefined,
     grantedDatabases: undefined,
     grantedPrivileges: undefined,
@@ -78,7 +72,7 @@ export function mariaDbIamUserProps(args: MariaDbIamUserArgs): pulumi.Inputs {
 
 /** @internal The caller's options, with the admin password added to the secret outputs. */
 export function mariaDbIamUserOptions(opts?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
-  return withSecretOutputs(opts, "adminPassword");
+  return adminConnectionOptions(opts);
 }
 
 /**

@@ -7,12 +7,12 @@
  * `postgresPublicationProvider.ts`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { checkedTls } from "./validation";
+import { adminConnectionOptions, adminConnectionProps } from "./database/adminConnectionProps";
 import type { AdminConnectionArgs } from "./database/adminConnectionArgs";
 import type { PublicationScope } from "./checks/readiness";
 import type { HeldScope } from "./database/publication";
 
-import { stableProvider, withSecretOutputs } from "./dynamicProvider";
+import { stableProvider } from "./dynamicProvider";
 import type { PostgresPublicationInputs } from "./postgresPublicationProvider";
 import type { Registration } from "./pluginResources";
 
@@ -55,20 +55,14 @@ export class PostgresPublication extends pulumi.dynamic.Resource {
 /** @internal What {@link PostgresPublication} registers (also the plugin's custom resource of the same kind, see pluginResources.ts). */
 export function postgresPublicationRegistration(_name: string, args: PostgresPublicationArgs, opts?: pulumi.CustomResourceOptions): Registration {
   const props: pulumi.Inputs = {
-    host: args.host,
-    port: args.port,
+    ...adminConnectionProps(args),
     database: args.database,
-    adminUsername: args.adminUsername,
-    adminPassword: pulumi.secret(args.adminPassword),
     publicationName: args.name,
     scope: args.scope,
-    tls: checkedTls(args.tls),
-    tlsVerify: args.tlsVerify,
-    tlsCa: args.tlsCa,
     resourceId: args.resourceId,
     // Publish through partition roots (PostgreSQL 13+), and turn it on in an existing publication
     // an earlier version created without it (see `PostgresPublicationInputs`).
     publishViaPartitionRoot: true,
   };
-  return { props, opts: withSecretOutputs(opts, "adminPassword") };
+  return { props, opts: adminConnectionOptions(opts) };
 }

@@ -12,7 +12,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CLICKHOUSE_SERVICE_FIELDS } from "../components/clickhouse/service";
-import { CLICKPIPES_RDS_IAM_ACCESS_TYPE, ClickPipesRdsIamAccess, ClickPipesRdsIamAccessArgs } from "../components/clickPipesRdsIamAccess";
+import { ClickPipesRdsIamAccess, ClickPipesRdsIamAccessArgs } from "../components/clickPipesRdsIamAccess";
 import type { ChildResourceMode, PluginPackage } from "../components/pluginResources";
 
 /** The plugin's source, as generated SDKs and the children it registers name it. */
@@ -68,5 +68,3 @@ export function constructComponent(
   for (const key of outputNames) state[key] = (component as unknown as Record<string, unknown>)[key];
   return { urn: component.urn, state };
 }
-
-export { CLICKPIPES_RDS_IAM_ACCESS_TYPE };

@@ -31,9 +31,10 @@ import { IAM_AUTH_MODES } from "../components/iamAuthProvider";
 import { CDC_CHECK_MODES } from "../components/cdcArgs";
 import { validateAwsCredentials, validateBoolean, validateChoice, validateName, validateTimeoutMinutes } from "../components/aws/iamAuthArgs";
 import { TLS_OFF_MESSAGE, ValidationError } from "../components/validation";
-import { ClickPipeArgs, normalizeClickPipeArgs } from "../components/clickhouse/clickPipeArgs";
+import { ClickPipeArgs, clickPipeInputsOf, normalizeClickPipeArgs } from "../components/clickhouse/clickPipeArgs";
 import { PACKAGE_NAME, PLUGIN_RESOURCE_TYPES } from "../components/pluginResources";
-import { CLICKPIPES_RDS_IAM_ACCESS_TYPE, PLUGIN_DOWNLOAD_URL, constructComponent } from "./construct";
+import { CLICKPIPES_RDS_IAM_ACCESS_TYPE } from "../components/clickPipesRdsIamAccess";
+import { PLUGIN_DOWNLOAD_URL, constructComponent } from "./construct";
 import { DEFAULT_TIMEOUT_MINUTES, TARGET_KINDS } from "../components/iamAuthRds";
 import { CompleteProvider, ProviderKind, dynamicProvider } from "../components/providers";
 import { Unwrapped, unwrapProperties, wrapSecrets } from "./rpcValues";
@@ -191,21 +192,8 @@ function prepareClickPipe(urn: string, news: Record<string, unknown>): { inputs:
   if (failures.length > 0) return { inputs: news, failures };
   let inputs: Record<string, unknown> = news;
   validated(failures, "", () => {
-    const a = normalizeClickPipeArgs(nameOfUrn(urn), news as unknown as ClickPipeArgs);
-    inputs = {
-      organizationId: a.service.organizationId,
-      serviceId: a.service.serviceId,
-      apiKeyId: a.service.apiKeyId,
-      apiKeySecret: a.service.apiKeySecret,
-      apiUrl: a.service.apiUrl,
-      pipeName: a.pipeName,
-      source: a.source,
-      tableMappings: a.tableMappings,
-      destinationDatabase: a.destinationDatabase,
-      stopped: a.stopped,
-      ...(a.resyncTrigger === undefined ? {} : { resyncTrigger: a.resyncTrigger }),
-      waitTimeoutMinutes: a.waitTimeoutMinutes,
-    };
+    // Plain values in, plain values out (undefined ones are dropped when answered).
+    inputs = clickPipeInputsOf(normalizeClickPipeArgs(nameOfUrn(urn), news as unknown as ClickPipeArgs));
   });
   return { inputs, failures };
 }
@@ -233,11 +221,14 @@ const UNKNOWN_PROBE = "\u0000(unknown at preview)";
 /** The key under which a dynamic resource's state holds its serialized provider. */
 const DYNAMIC_PROVIDER_KEY = "__provider";
 
-/** Old inputs or outputs without the serialized provider of a dynamic resource's state. */
-function withoutDynamicProvider(props: unknown): unknown {
-  if (props === null || typeof props !== "object" || !(DYNAMIC_PROVIDER_KEY in props)) return props;
+/**
+ * Old inputs or outputs as the engine holds them, unwrapped, without the serialized provider that
+ * a dynamic resource's state (the npm path's, before a move to a generated SDK) carries.
+ */
+function unwrapState(props: unknown): Unwrapped {
+  if (props === null || typeof props !== "object" || !(DYNAMIC_PROVIDER_KEY in props)) return unwrapProperties(props);
   const { [DYNAMIC_PROVIDER_KEY]: _dropped, ...rest } = props as Record<string, unknown>;
-  return rest;
+  return unwrapProperties(rest);
 }
 
 /** The component's outputs: its properties in the schema. */
@@ -335,7 +326,7 @@ export class ClickPipesRdsIamProvider implements pulumi.provider.Provider {
     }
     const prepared = kind.prepare(urn, n.value);
     if (prepared.failures.length > 0) return { inputs: wrapSecrets(n.value, secrets), failures: prepared.failures };
-    const o = unwrapProperties(withoutDynamicProvider(olds));
+    const o = unwrapState(olds);
     const result = await this.operations(kind.kind).check(o.value, prepared.inputs);
     return {
       inputs: wrapSecrets((result.inputs ?? prepared.inputs) as Record<string, unknown>, secrets),
@@ -346,7 +337,7 @@ export class ClickPipesRdsIamProvider implements pulumi.provider.Provider {
   async diff(id: string, urn: string, olds: unknown, news: unknown): Promise<pulumi.provider.DiffResult> {
     const kind = resourceKindOf(urn);
     const n = unwrapProperties(news);
-    const o = unwrapProperties(withoutDynamicProvider(olds));
+    const o = unwrapState(olds);
     if (n.unknowns.size > 0) return this.previewDiff(kind, id, o.value, n);
     const result = await this.operations(kind.kind).diff(id, o.value, n.value);
     return {
@@ -388,7 +379,7 @@ export class ClickPipesRdsIamProvider implements pulumi.provider.Provider {
 
   async read(id: string, urn: string, props?: unknown): Promise<pulumi.provider.ReadResult> {
     const kind = resourceKindOf(urn);
-    const p = unwrapProperties(withoutDynamicProvider(props));
+    const p = unwrapState(props);
     const result = await this.operations(kind.kind).read(id, p.value);
     if (result.id === undefined || result.id === "") return { id: "", props: {} };
     return { id: result.id, props: wrapSecrets(result.props as Record<string, unknown>, [...p.secrets, ...kind.secretProperties]) };
@@ -396,7 +387,7 @@ export class ClickPipesRdsIamProvider implements pulumi.provider.Provider {
 
   async update(id: string, urn: string, olds: unknown, news: unknown): Promise<pulumi.provider.UpdateResult> {
     const kind = resourceKindOf(urn);
-    const o = unwrapProperties(withoutDynamicProvider(olds));
+    const o = unwrapState(olds);
     const n = unwrapProperties(news);
     const secrets = [...n.secrets, ...kind.secretProperties];
     const result = await wrappingInitErrors(secrets, () => this.operations(kind.kind).update(id, o.value, n.value));
@@ -405,7 +396,7 @@ export class ClickPipesRdsIamProvider implements pulumi.provider.Provider {
 
   async delete(id: string, urn: string, props: unknown): Promise<void> {
     const kind = resourceKindOf(urn);
-    await this.operations(kind.kind).delete(id, unwrapProperties(withoutDynamicProvider(props)).value);
+    await this.operations(kind.kind).delete(id, unwrapState(props).value);
   }
 
   async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<pulumi.provider.ConstructResult> {

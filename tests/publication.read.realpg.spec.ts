@@ -15,15 +15,8 @@ import type { PublicationScope } from "../components/checks/readiness";
 import { PostgresPublicationInputs, PostgresPublicationOutputs, diffPublication, postgresPublicationProvider } from "../components/postgresPublicationProvider";
 import { postgresPublication } from "../components/providers";
 import { connect, dropEverythingNamed, ident, pgTestCa, postgresTestServer, requirePostgres, uniqueName } from "./support/postgres";
+import { schemas, tables } from "./support/scopes";
 
-const schemas = (...s: string[]): PublicationScope => ({ kind: "schemas", schemas: s });
-const tables = (...names: string[]): PublicationScope => ({
-  kind: "tables",
-  tables: names.map((n) => {
-    const [schema, table] = n.split(".");
-    return { schema, table };
-  }),
-});
 
 const provider = postgresPublicationProvider as Required<typeof postgresPublicationProvider>;
 

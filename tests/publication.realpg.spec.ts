@@ -10,20 +10,12 @@
  */
 import * as assert from "node:assert/strict";
 import type { Client } from "pg";
-import type { PublicationScope } from "../components/checks/readiness";
 import { createPublication, deletePublication, updatePublication } from "../components/database/publication";
 import { PgSession, connectPostgres } from "../components/database/pgSession";
 import { PostgresPublicationInputs, postgresPublicationProvider } from "../components/postgresPublication";
 import { connect, dropEverythingNamed, ident, pgSettings, pgTestCa, postgresTestServer, requirePostgres, uniqueName } from "./support/postgres";
+import { schemas, tables } from "./support/scopes";
 
-const schemas = (...s: string[]): PublicationScope => ({ kind: "schemas", schemas: s });
-const tables = (...names: string[]): PublicationScope => ({
-  kind: "tables",
-  tables: names.map((n) => {
-    const [schema, table] = n.split(".");
-    return { schema, table };
-  }),
-});
 
 /** The messages, written out here (not derived from the code under test). */
 const EXISTS = (n: string) => `Publication "${n}" already exists; set \`createPublication: false\` to use it, or choose another \`publicationName\`.`;

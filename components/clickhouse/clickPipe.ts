@@ -10,7 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ClickPipeSource } from "../clickpipe";
-import { ClickPipeArgs, normalizeClickPipeArgs } from "./clickPipeArgs";
+import { ClickPipeArgs, clickPipeInputsOf, normalizeClickPipeArgs } from "./clickPipeArgs";
 import { stableProvider, withSecretOutputs } from "../dynamicProvider";
 import type { ClickPipeInputs, ClickPipeOutputs, ClickPipeTableMapping } from "./clickPipeSpec";
 
@@ -37,18 +37,8 @@ export class ClickPipe extends pulumi.dynamic.Resource {
   constructor(name: string, args: ClickPipeArgs, opts: pulumi.CustomResourceOptions = {}) {
     const a = normalizeClickPipeArgs(name, args, opts);
     const props = {
-      organizationId: a.service.organizationId,
-      serviceId: a.service.serviceId,
-      apiKeyId: a.service.apiKeyId,
+      ...clickPipeInputsOf(a),
       apiKeySecret: pulumi.secret(a.service.apiKeySecret),
-      apiUrl: a.service.apiUrl,
-      pipeName: a.pipeName,
-      source: a.source,
-      tableMappings: a.tableMappings,
-      destinationDatabase: a.destinationDatabase,
-      stopped: a.stopped,
-      resyncTrigger: a.resyncTrigger,
-      waitTimeoutMinutes: a.waitTimeoutMinutes,
       clickPipeId: undefined,
       state: undefined,
     };

@@ -10,7 +10,7 @@ import { REPLICATION_MECHANISMS } from "../checks/readiness";
 import { ValidationError, checkedInput, isEventual, kindOf, named, quoted, show, validateArgType } from "../validation";
 import { DEFAULT_API_URL } from "./api";
 import { ClickHouseServiceArgs, validateApiUrl, validateClickHouseServiceArgs, validateCloudId } from "./service";
-import { ClickPipeTableMapping, MYSQL_SOURCE_TYPES, POSTGRES_SOURCE_TYPES, TABLE_ENGINES, mappingFailures, sourceKind } from "./clickPipeSpec";
+import { ClickPipeInputs, ClickPipeTableMapping, MYSQL_SOURCE_TYPES, POSTGRES_SOURCE_TYPES, TABLE_ENGINES, mappingFailures, sourceKind } from "./clickPipeSpec";
 
 /** Arguments of {@link ClickPipe}. Give exactly one of `access` and `source`. */
 export interface ClickPipeArgs {
@@ -167,6 +167,28 @@ export interface NormalizedClickPipeArgs {
   stopped: pulumi.Input<boolean>;
   resyncTrigger?: pulumi.Input<string>;
   waitTimeoutMinutes: number;
+}
+
+/**
+ * The operations' inputs (`ClickPipeInputs`, what the state holds) from the checked arguments:
+ * the service flattened, the destination its database. What the resource class registers and what
+ * the plugin's Check answers (provider/provider.ts).
+ */
+export function clickPipeInputsOf(a: NormalizedClickPipeArgs): { [K in keyof ClickPipeInputs]: pulumi.Input<ClickPipeInputs[K]> | undefined } {
+  return {
+    organizationId: a.service.organizationId,
+    serviceId: a.service.serviceId,
+    apiKeyId: a.service.apiKeyId,
+    apiKeySecret: a.service.apiKeySecret,
+    apiUrl: a.service.apiUrl,
+    pipeName: a.pipeName,
+    source: a.source,
+    tableMappings: a.tableMappings,
+    destinationDatabase: a.destinationDatabase,
+    stopped: a.stopped,
+    resyncTrigger: a.resyncTrigger,
+    waitTimeoutMinutes: a.waitTimeoutMinutes,
+  };
 }
 
 export function normalizeClickPipeArgs(name: string, args: ClickPipeArgs, opts: pulumi.CustomResourceOptions = {}): NormalizedClickPipeArgs {

@@ -68,9 +68,10 @@ export function node(script: string, args: readonly string[], cwd: string): Prom
 /**
  * Copies the files a fresh clone of the work tree holds (tracked files and untracked ones not
  * ignored: no node_modules, no bin/) into `dest`, and links the repository's node_modules there
- * for the build tools.
+ * for the build tools, unless `linkNodeModules` is false (the plugin's own install, which must
+ * resolve nothing from the repository's dependencies).
  */
-export async function cleanCopy(dest: string): Promise<void> {
+export async function cleanCopy(dest: string, options: { linkNodeModules?: boolean } = {}): Promise<void> {
   const listed = await run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], REPO);
   for (const file of listed.stdout.split("\0")) {
     if (file === "" || file === "node_modules" || file.startsWith("node_modules/")) continue;
@@ -79,7 +80,7 @@ export async function cleanCopy(dest: string): Promise<void> {
     fs.mkdirSync(path.dirname(path.join(dest, file)), { recursive: true });
     fs.copyFileSync(from, path.join(dest, file));
   }
-  fs.symlinkSync(NODE_MODULES, path.join(dest, "node_modules"), "junction");
+  if (options.linkNodeModules ?? true) fs.symlinkSync(NODE_MODULES, path.join(dest, "node_modules"), "junction");
 }
 
 /** `npm pack --json` output: the tarball and the files in it. */
