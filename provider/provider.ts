@@ -303,6 +303,8 @@ async function wrappingInitErrors<T>(secrets: readonly string[], run: () => Prom
 export class ClickPipesRdsIamProvider implements pulumi.provider.Provider {
   readonly version: string;
   readonly schema: string;
+  /** The component's outputs, read from the schema at the first construct. */
+  private outputNames?: string[];
 
   constructor(
     opts: { version?: string; schema?: string; operations?: OperationsLookup } = {},
@@ -401,6 +403,6 @@ export class ClickPipesRdsIamProvider implements pulumi.provider.Provider {
 
   async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<pulumi.provider.ConstructResult> {
     if (type !== COMPONENT) throw new Error(`unknown component type ${type}: the ${PACKAGE_NAME} plugin constructs ${COMPONENT}`);
-    return constructComponent(name, inputs, options, { version: this.version, pluginDownloadURL: PLUGIN_DOWNLOAD_URL }, componentOutputNames(this.schema));
+    return constructComponent(name, inputs, options, { version: this.version, pluginDownloadURL: PLUGIN_DOWNLOAD_URL }, (this.outputNames ??= componentOutputNames(this.schema)));
   }
 }
